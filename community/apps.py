@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class Config(AppConfig):
+    name = "community"
+    verbose_name = _("社区与成员")
+    default_auto_field = "django.db.models.BigAutoField"

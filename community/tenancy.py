@@ -1,0 +1,78 @@
+"""The one place that resolves the current community and checks roles (DESIGN.md, Tenancy).
+
+Pages use `CommunityPageMixin`, the API uses `community.api.CommunityViewSet`; nothing else
+looks up tenants. A community the user is no member of answers 404, exactly like one that does
+not exist.
+"""
+
+from dataclasses import dataclass
+
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from . import permissions
+from .models import Community, Membership, User
+
+
+@dataclass(frozen=True)
+class Tenancy:
+    community: Community
+    roles: frozenset[str]
+
+    def can(self, resource: str, action: str) -> bool:
+        return permissions.allowed(self.roles, resource, action)
+
+
+def tenancy_resolve(*, user: User, slug: str) -> Tenancy:
+    """The community `slug` with the roles `user` holds there, in one query.
+
+    Raises Http404 when the community does not exist or the user holds no active membership in it.
+    """
+    if not user.is_authenticated:
+        raise Http404
+    memberships = list(
+        Membership.objects.filter(user=user, community__slug=slug, is_active=True).select_related(
+            "community"
+        )
+    )
+    if not memberships:
+        raise Http404
+    return Tenancy(community=memberships[0].community, roles=frozenset(m.role for m in memberships))
+
+
+def method_action(method: str) -> str:
+    return permissions.READ if method in ("GET", "HEAD", "OPTIONS") else permissions.WRITE
+
+
+class CommunityPageMixin(LoginRequiredMixin):
+    """Base of every community page (`/c/<slug>/...`).
+
+    Sets `self.tenancy`, `self.community` and `self.roles`; refuses with 404 outside the user's
+    communities and 403 when the role may not do the method's action on `resource`. Pages whose
+    writes need another action set `action_for_post`.
+    """
+
+    resource: str = ""
+    action_for_post: str = permissions.WRITE
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.tenancy = tenancy_resolve(user=request.user, slug=kwargs["slug"])
+        self.community = self.tenancy.community
+        self.roles = self.tenancy.roles
+        action = (
+            permissions.READ
+            if method_action(request.method) == permissions.READ
+            else self.action_for_post
+        )
+        if not self.tenancy.can(self.resource, action):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["community"] = self.community
+        context["tenancy"] = self.tenancy
+        return context

@@ -1,0 +1,1 @@
+from community.models import TenantModel  # noqa: F401

@@ -1,0 +1,141 @@
+"""Housing registry: buildings, units, households and residents (DESIGN.md, residents/)."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from community.models import Compound, TenantModel
+
+
+class Building(TenantModel):
+    compound = models.ForeignKey(
+        Compound, verbose_name=_("小区"), on_delete=models.PROTECT, related_name="buildings"
+    )
+    name = models.CharField(_("楼栋"), max_length=50)
+    floors = models.PositiveSmallIntegerField(_("层数"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["compound_id", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["community", "compound", "name"], name="building_name_uniq"
+            )
+        ]
+        verbose_name = _("楼栋")
+        verbose_name_plural = _("楼栋")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Unit(TenantModel):
+    building = models.ForeignKey(
+        Building, verbose_name=_("楼栋"), on_delete=models.PROTECT, related_name="units"
+    )
+    name = models.CharField(_("单元"), max_length=50)
+
+    class Meta:
+        ordering = ["building_id", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["community", "building", "name"], name="unit_name_uniq")
+        ]
+        verbose_name = _("单元")
+        verbose_name_plural = _("单元")
+
+    def __str__(self) -> str:
+        return f"{self.building.name}{self.name}"
+
+
+class Household(TenantModel):
+    """A dwelling (户). `floor_area_m2` in square metres; households at period end are the
+    denominator of the complaint rate (METRICS.md)."""
+
+    class Occupancy(models.TextChoices):
+        OCCUPIED = "occupied", _("自住/出租")
+        VACANT = "vacant", _("空置")
+
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("单元"), on_delete=models.PROTECT, related_name="households"
+    )
+    room = models.CharField(_("房号"), max_length=20)
+    floor_area_m2 = models.DecimalField(_("建筑面积（平方米）"), max_digits=8, decimal_places=2)
+    occupancy = models.CharField(
+        _("居住状态"), max_length=16, choices=Occupancy.choices, default=Occupancy.OCCUPIED
+    )
+
+    class Meta:
+        ordering = ["unit_id", "room"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["community", "unit", "room"], name="household_room_uniq"
+            )
+        ]
+        verbose_name = _("户")
+        verbose_name_plural = _("户")
+
+    def __str__(self) -> str:
+        return self.room
+
+
+class Resident(TenantModel):
+    """A person registered in a household. Phone is stored normalised (E.164); the ID-card number
+    is stored encrypted, with a keyed hash for look-ups and a masked copy for display."""
+
+    class Relation(models.TextChoices):
+        OWNER = "owner", _("业主")
+        TENANT = "tenant", _("租户")
+        FAMILY = "family", _("家庭成员")
+
+    household = models.ForeignKey(
+        Household, verbose_name=_("户"), on_delete=models.PROTECT, related_name="residents"
+    )
+    name = models.CharField(_("姓名"), max_length=50)
+    phone = models.CharField(_("电话"), max_length=20, blank=True)
+    id_number_encrypted = models.TextField(_("身份证号（密文）"), blank=True, editable=False)
+    id_number_hash = models.CharField(max_length=64, blank=True, editable=False)
+    id_number_masked = models.CharField(_("身份证号"), max_length=18, blank=True, editable=False)
+    relation = models.CharField(_("关系"), max_length=16, choices=Relation.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("账号"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="resident_records",
+    )
+
+    class Meta:
+        ordering = ["household_id", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["community", "id_number_hash"],
+                condition=~models.Q(id_number_hash=""),
+                name="resident_id_number_uniq",
+            )
+        ]
+        indexes = [
+            # Registry search by name within a community.
+            models.Index(fields=["community", "name"], name="resident_name_idx"),
+        ]
+        verbose_name = _("居民")
+        verbose_name_plural = _("居民")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class IdentityAccessLog(TenantModel):
+    """Who saw whose full identifier, when and why (a row per reveal)."""
+
+    class Field(models.TextChoices):
+        ID_NUMBER = "id_number", _("身份证号")
+        PHONE = "phone", _("电话")
+
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    resident = models.ForeignKey(Resident, on_delete=models.CASCADE, related_name="access_logs")
+    field = models.CharField(max_length=16, choices=Field.choices)
+    reason = models.CharField(_("原因"), max_length=200)
+
+    class Meta:
+        verbose_name = _("敏感信息查看记录")
+        verbose_name_plural = _("敏感信息查看记录")
