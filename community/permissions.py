@@ -32,6 +32,44 @@ MATRIX: dict[str, dict[str, frozenset[str]]] = {
     "resident": {READ: STAFF_PM, WRITE: STAFF_PM, REVEAL: STAFF},
     "register_import": {READ: STAFF_PM, WRITE: STAFF_PM},
     "register_export": {READ: STAFF_PM, WRITE: NOBODY},
+    # Tickets (tickets/, complaints/, property_ops/). Row-level rules narrow these in selectors:
+    # a resident sees the tickets they submitted, a technician the work orders assigned to them,
+    # an evaluator de-identified tickets.
+    "category": {READ: EVERY_MEMBER - {Role.STREET_OFFICER}, WRITE: STAFF_PM},
+    "complaint": {
+        READ: STAFF_PM | {Role.RESIDENT, Role.OWNERS_COMMITTEE, Role.EVALUATOR},
+        WRITE: STAFF_PM | {Role.RESIDENT},
+    },
+    "work_order": {
+        READ: OPERATIONS | {Role.RESIDENT, Role.EVALUATOR},
+        WRITE: OPERATIONS | {Role.RESIDENT},
+    },
+    "supervision": {READ: STAFF_PM | {Role.RESIDENT}, WRITE: STAFF},
+    "service_request_import": {READ: STAFF, WRITE: STAFF},
+    # Community records (community/, complaints/, property_ops/)
+    "meeting": {READ: GOVERNANCE_READERS, WRITE: STAFF},
+    "agenda_topic": {READ: GOVERNANCE_READERS, WRITE: STAFF},
+    "opinion": {READ: GOVERNANCE_READERS, WRITE: STAFF | {Role.RESIDENT}},
+    "dispute": {READ: STAFF | {Role.EVALUATOR}, WRITE: STAFF},
+    "activity": {READ: EVERY_MEMBER - {Role.STREET_OFFICER}, WRITE: STAFF},
+    "activity_signup": {READ: STAFF | {Role.RESIDENT}, WRITE: STAFF | {Role.RESIDENT}},
+    "volunteer_hours": {READ: STAFF | {Role.EVALUATOR}, WRITE: STAFF},
+    "disclosure": {READ: EVERY_MEMBER, WRITE: STAFF_PM | {Role.OWNERS_COMMITTEE}},
+    "survey": {READ: EVERY_MEMBER - {Role.STREET_OFFICER}, WRITE: STAFF},
+    "survey_answer": {READ: STAFF | {Role.EVALUATOR}, WRITE: {Role.RESIDENT}},
+    "emergency_plan": {READ: GOVERNANCE_READERS | {Role.TECHNICIAN}, WRITE: STAFF_PM},
+    "drill": {READ: GOVERNANCE_READERS | {Role.TECHNICIAN}, WRITE: STAFF_PM},
+    "incident": {READ: GOVERNANCE_READERS | {Role.TECHNICIAN}, WRITE: OPERATIONS},
+    "training": {READ: GOVERNANCE_READERS, WRITE: STAFF_PM},
+    "facility": {READ: GOVERNANCE_READERS | {Role.TECHNICIAN}, WRITE: STAFF_PM},
+    "sanitation_run": {READ: GOVERNANCE_READERS | {Role.TECHNICIAN}, WRITE: OPERATIONS},
+    "patrol_round": {READ: GOVERNANCE_READERS | {Role.TECHNICIAN}, WRITE: OPERATIONS},
+    "hygiene_inspection": {READ: GOVERNANCE_READERS, WRITE: STAFF_PM},
+    "hazard": {READ: GOVERNANCE_READERS | {Role.TECHNICIAN}, WRITE: OPERATIONS},
+    "convenience_service": {READ: EVERY_MEMBER - {Role.STREET_OFFICER}, WRITE: STAFF_PM},
+    # Figures and the annual review (reports/)
+    "metrics": {READ: GOVERNANCE_READERS | {Role.STREET_OFFICER}, WRITE: STAFF},
+    "annual_review": {READ: GOVERNANCE_READERS | {Role.STREET_OFFICER}, WRITE: STAFF},
 }
 
 
