@@ -4,5 +4,5 @@ from django.utils.translation import gettext_lazy as _
 
 class Config(AppConfig):
     name = "community"
-    verbose_name = _("社区与成员")
+    verbose_name = _("Communities and members")
     default_auto_field = "django.db.models.BigAutoField"

@@ -14,8 +14,8 @@ from django.utils.translation import gettext_lazy as _
 
 
 class TimeStampedModel(models.Model):
-    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True, db_index=True)
-    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    created_at = models.DateTimeField(_("Created at"), auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(_("Updated at"), auto_now=True)
 
     class Meta:
         abstract = True
@@ -23,14 +23,14 @@ class TimeStampedModel(models.Model):
 
 def validate_timezone(value: str) -> None:
     if value not in zoneinfo.available_timezones():
-        raise ValidationError(_("“%(value)s” 不是有效的 IANA 时区"), params={"value": value})
+        raise ValidationError(_("“%(value)s” is not an IANA time zone"), params={"value": value})
 
 
 class User(AbstractUser):
     """A person who logs in. Roles come from memberships, never from the user row."""
 
     language = models.CharField(
-        _("界面语言"),
+        _("Interface language"),
         max_length=10,
         choices=[("zh-hans", "简体中文"), ("en", "English")],
         default="zh-hans",
@@ -42,21 +42,21 @@ class Organisation(TimeStampedModel):
     serves several communities."""
 
     class Kind(models.TextChoices):
-        NEIGHBOURHOOD_COMMITTEE = "neighbourhood_committee", _("居委会")
-        OWNERS_COMMITTEE = "owners_committee", _("业委会")
-        PROPERTY_COMPANY = "property_company", _("物业服务企业")
-        STREET_OFFICE = "street_office", _("街道办事处")
-        EVALUATOR = "evaluator", _("第三方评估机构")
+        NEIGHBOURHOOD_COMMITTEE = "neighbourhood_committee", _("Neighbourhood committee")
+        OWNERS_COMMITTEE = "owners_committee", _("Owners' committee")
+        PROPERTY_COMPANY = "property_company", _("Property company")
+        STREET_OFFICE = "street_office", _("Street office")
+        EVALUATOR = "evaluator", _("Evaluator")
 
-    name = models.CharField(_("名称"), max_length=200)
-    kind = models.CharField(_("类型"), max_length=32, choices=Kind.choices)
+    name = models.CharField(_("Name"), max_length=200)
+    kind = models.CharField(_("Kind"), max_length=32, choices=Kind.choices)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["kind", "name"], name="organisation_kind_name_uniq")
         ]
-        verbose_name = _("组织")
-        verbose_name_plural = _("组织")
+        verbose_name = _("Organisation")
+        verbose_name_plural = _("Organisation")
 
     def __str__(self) -> str:
         return self.name
@@ -65,14 +65,14 @@ class Organisation(TimeStampedModel):
 class Community(TimeStampedModel):
     """The tenant. `timezone` is an IANA name; periods are local to it (METRICS.md, Time)."""
 
-    slug = models.SlugField(_("标识"), max_length=80, unique=True)
-    name = models.CharField(_("名称"), max_length=200)
+    slug = models.SlugField(_("Slug"), max_length=80, unique=True)
+    name = models.CharField(_("Name"), max_length=200)
     timezone = models.CharField(
-        _("时区"), max_length=64, default="Asia/Shanghai", validators=[validate_timezone]
+        _("Time zone"), max_length=64, default="Asia/Shanghai", validators=[validate_timezone]
     )
     street_office = models.ForeignKey(
         Organisation,
-        verbose_name=_("所属街道"),
+        verbose_name=_("Street office"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,
@@ -82,8 +82,8 @@ class Community(TimeStampedModel):
 
     class Meta:
         ordering = ["name"]
-        verbose_name = _("社区")
-        verbose_name_plural = _("社区")
+        verbose_name = _("Community")
+        verbose_name_plural = _("Community")
 
     def __str__(self) -> str:
         return self.name
@@ -117,17 +117,17 @@ class TenantModel(TimeStampedModel):
 class Compound(TenantModel):
     """A residential estate (小区). Areas in square metres feed the green coverage rate."""
 
-    name = models.CharField(_("名称"), max_length=200)
-    address = models.CharField(_("地址"), max_length=300, blank=True)
+    name = models.CharField(_("Name"), max_length=200)
+    address = models.CharField(_("Address"), max_length=300, blank=True)
     land_area_m2 = models.DecimalField(
-        _("占地面积（平方米）"), max_digits=12, decimal_places=2, null=True, blank=True
+        _("Land area (m²)"), max_digits=12, decimal_places=2, null=True, blank=True
     )
     green_area_m2 = models.DecimalField(
-        _("绿化面积（平方米）"), max_digits=12, decimal_places=2, null=True, blank=True
+        _("Green area (m²)"), max_digits=12, decimal_places=2, null=True, blank=True
     )
     property_company = models.ForeignKey(
         Organisation,
-        verbose_name=_("物业服务企业"),
+        verbose_name=_("Property company"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,
@@ -140,8 +140,8 @@ class Compound(TenantModel):
         constraints = [
             models.UniqueConstraint(fields=["community", "name"], name="compound_name_uniq")
         ]
-        verbose_name = _("小区")
-        verbose_name_plural = _("小区")
+        verbose_name = _("Compound")
+        verbose_name_plural = _("Compound")
 
     def __str__(self) -> str:
         return self.name
@@ -154,20 +154,20 @@ class Membership(TenantModel):
     """
 
     class Role(models.TextChoices):
-        COMMITTEE_STAFF = "committee_staff", _("居委会工作人员")
-        PROPERTY_MANAGER = "property_manager", _("物业项目经理/客服")
-        TECHNICIAN = "technician", _("维修工/保安/保洁")
-        OWNERS_COMMITTEE = "owners_committee", _("业委会委员")
-        RESIDENT = "resident", _("居民")
-        EVALUATOR = "evaluator", _("第三方评估")
-        STREET_OFFICER = "street_officer", _("街道工作人员")
+        COMMITTEE_STAFF = "committee_staff", _("Committee staff")
+        PROPERTY_MANAGER = "property_manager", _("Property manager")
+        TECHNICIAN = "technician", _("Technician")
+        OWNERS_COMMITTEE = "owners_committee", _("Owners' committee member")
+        RESIDENT = "resident", _("Resident")
+        EVALUATOR = "evaluator", _("Evaluator")
+        STREET_OFFICER = "street_officer", _("Street officer")
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
     organisation = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="members"
     )
-    role = models.CharField(_("角色"), max_length=32, choices=Role.choices)
-    is_active = models.BooleanField(_("在职"), default=True)
+    role = models.CharField(_("Role"), max_length=32, choices=Role.choices)
+    is_active = models.BooleanField(_("Active"), default=True)
 
     class Meta:
         constraints = [
@@ -179,8 +179,8 @@ class Membership(TenantModel):
             # Resolving the current community: memberships of one user.
             models.Index(fields=["user", "community"], name="membership_user_idx"),
         ]
-        verbose_name = _("成员身份")
-        verbose_name_plural = _("成员身份")
+        verbose_name = _("Membership")
+        verbose_name_plural = _("Membership")
 
     def __str__(self) -> str:
         return f"{self.user} · {self.get_role_display()} · {self.community_id}"

@@ -9,10 +9,10 @@ from community.models import Compound, TenantModel
 
 class Building(TenantModel):
     compound = models.ForeignKey(
-        Compound, verbose_name=_("小区"), on_delete=models.PROTECT, related_name="buildings"
+        Compound, verbose_name=_("Compound"), on_delete=models.PROTECT, related_name="buildings"
     )
-    name = models.CharField(_("楼栋"), max_length=50)
-    floors = models.PositiveSmallIntegerField(_("层数"), null=True, blank=True)
+    name = models.CharField(_("Building"), max_length=50)
+    floors = models.PositiveSmallIntegerField(_("Floors"), null=True, blank=True)
 
     class Meta:
         ordering = ["compound_id", "name"]
@@ -21,8 +21,8 @@ class Building(TenantModel):
                 fields=["community", "compound", "name"], name="building_name_uniq"
             )
         ]
-        verbose_name = _("楼栋")
-        verbose_name_plural = _("楼栋")
+        verbose_name = _("Building")
+        verbose_name_plural = _("Building")
 
     def __str__(self) -> str:
         return self.name
@@ -30,17 +30,17 @@ class Building(TenantModel):
 
 class Unit(TenantModel):
     building = models.ForeignKey(
-        Building, verbose_name=_("楼栋"), on_delete=models.PROTECT, related_name="units"
+        Building, verbose_name=_("Building"), on_delete=models.PROTECT, related_name="units"
     )
-    name = models.CharField(_("单元"), max_length=50)
+    name = models.CharField(_("Unit"), max_length=50)
 
     class Meta:
         ordering = ["building_id", "name"]
         constraints = [
             models.UniqueConstraint(fields=["community", "building", "name"], name="unit_name_uniq")
         ]
-        verbose_name = _("单元")
-        verbose_name_plural = _("单元")
+        verbose_name = _("Unit")
+        verbose_name_plural = _("Unit")
 
     def __str__(self) -> str:
         return f"{self.building.name}{self.name}"
@@ -51,16 +51,16 @@ class Household(TenantModel):
     denominator of the complaint rate (METRICS.md)."""
 
     class Occupancy(models.TextChoices):
-        OCCUPIED = "occupied", _("自住/出租")
-        VACANT = "vacant", _("空置")
+        OCCUPIED = "occupied", _("Occupied")
+        VACANT = "vacant", _("Vacant")
 
     unit = models.ForeignKey(
-        Unit, verbose_name=_("单元"), on_delete=models.PROTECT, related_name="households"
+        Unit, verbose_name=_("Unit"), on_delete=models.PROTECT, related_name="households"
     )
-    room = models.CharField(_("房号"), max_length=20)
-    floor_area_m2 = models.DecimalField(_("建筑面积（平方米）"), max_digits=8, decimal_places=2)
+    room = models.CharField(_("Room"), max_length=20)
+    floor_area_m2 = models.DecimalField(_("Floor area (m²)"), max_digits=8, decimal_places=2)
     occupancy = models.CharField(
-        _("居住状态"), max_length=16, choices=Occupancy.choices, default=Occupancy.OCCUPIED
+        _("Occupancy"), max_length=16, choices=Occupancy.choices, default=Occupancy.OCCUPIED
     )
 
     class Meta:
@@ -70,8 +70,8 @@ class Household(TenantModel):
                 fields=["community", "unit", "room"], name="household_room_uniq"
             )
         ]
-        verbose_name = _("户")
-        verbose_name_plural = _("户")
+        verbose_name = _("Household")
+        verbose_name_plural = _("Household")
 
     def __str__(self) -> str:
         return self.room
@@ -82,22 +82,26 @@ class Resident(TenantModel):
     is stored encrypted, with a keyed hash for look-ups and a masked copy for display."""
 
     class Relation(models.TextChoices):
-        OWNER = "owner", _("业主")
-        TENANT = "tenant", _("租户")
-        FAMILY = "family", _("家庭成员")
+        OWNER = "owner", _("Owner")
+        TENANT = "tenant", _("Tenant")
+        FAMILY = "family", _("Family member")
 
     household = models.ForeignKey(
-        Household, verbose_name=_("户"), on_delete=models.PROTECT, related_name="residents"
+        Household, verbose_name=_("Household"), on_delete=models.PROTECT, related_name="residents"
     )
-    name = models.CharField(_("姓名"), max_length=50)
-    phone = models.CharField(_("电话"), max_length=20, blank=True)
-    id_number_encrypted = models.TextField(_("身份证号（密文）"), blank=True, editable=False)
+    name = models.CharField(_("Name"), max_length=50)
+    phone = models.CharField(_("Phone"), max_length=20, blank=True)
+    id_number_encrypted = models.TextField(
+        _("ID-card number (encrypted)"), blank=True, editable=False
+    )
     id_number_hash = models.CharField(max_length=64, blank=True, editable=False)
-    id_number_masked = models.CharField(_("身份证号"), max_length=18, blank=True, editable=False)
-    relation = models.CharField(_("关系"), max_length=16, choices=Relation.choices)
+    id_number_masked = models.CharField(
+        _("ID-card number"), max_length=18, blank=True, editable=False
+    )
+    relation = models.CharField(_("Relation"), max_length=16, choices=Relation.choices)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name=_("账号"),
+        verbose_name=_("Account"),
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
@@ -117,8 +121,8 @@ class Resident(TenantModel):
             # Registry search by name within a community.
             models.Index(fields=["community", "name"], name="resident_name_idx"),
         ]
-        verbose_name = _("居民")
-        verbose_name_plural = _("居民")
+        verbose_name = _("Resident")
+        verbose_name_plural = _("Resident")
 
     def __str__(self) -> str:
         return self.name
@@ -128,14 +132,14 @@ class IdentityAccessLog(TenantModel):
     """Who saw whose full identifier, when and why (a row per reveal)."""
 
     class Field(models.TextChoices):
-        ID_NUMBER = "id_number", _("身份证号")
-        PHONE = "phone", _("电话")
+        ID_NUMBER = "id_number", _("ID-card number")
+        PHONE = "phone", _("Phone")
 
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     resident = models.ForeignKey(Resident, on_delete=models.CASCADE, related_name="access_logs")
     field = models.CharField(max_length=16, choices=Field.choices)
-    reason = models.CharField(_("原因"), max_length=200)
+    reason = models.CharField(_("Reason"), max_length=200)
 
     class Meta:
-        verbose_name = _("敏感信息查看记录")
-        verbose_name_plural = _("敏感信息查看记录")
+        verbose_name = _("Identity access log")
+        verbose_name_plural = _("Identity access log")

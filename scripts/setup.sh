@@ -25,6 +25,7 @@ declare -A TESTING=(
   [redis-server]=/usr/bin/redis-server
   [chromium]=/usr/bin/chromium
   [poppler-utils]=/usr/bin/pdftotext
+  [gettext]=/usr/bin/msgfmt
 )
 missing=()
 for pkg in "${!RUNTIME[@]}"; do
