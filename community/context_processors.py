@@ -1,4 +1,4 @@
-from .models import Community, Membership
+from .selectors import community_list_for_user
 
 
 def navigation(request):
@@ -6,8 +6,4 @@ def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    return {
-        "my_communities": Community.objects.filter(
-            id__in=Membership.objects.filter(user=user, is_active=True).values("community_id")
-        )
-    }
+    return {"my_communities": community_list_for_user(user=user)}

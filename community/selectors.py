@@ -2,7 +2,7 @@
 
 from django.db.models import QuerySet
 
-from .models import Community, Membership, User
+from .models import Community, Compound, Membership, User
 
 
 def community_list_for_user(*, user: User) -> QuerySet[Community]:
@@ -19,3 +19,8 @@ def memberships_for_user(*, user: User) -> QuerySet[Membership]:
         .select_related("community", "organisation")
         .order_by("community__name", "role")
     )
+
+
+def compound_list(*, community: Community) -> QuerySet[Compound]:
+    """Compounds of `community` with their property company, by name."""
+    return Compound.objects.filter(community=community).select_related("property_company")

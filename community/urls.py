@@ -5,6 +5,7 @@ from . import views
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("me/language/", views.LanguageView.as_view(), name="language"),
+    path("me/api-token/", views.ApiTokenView.as_view(), name="api-token"),
     path("c/<slug:slug>/", views.CommunityHomeView.as_view(), name="community-home"),
 ]
 api_urlpatterns: list = []

@@ -5,9 +5,10 @@ from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
 from django.views.generic import TemplateView
+from rest_framework.authtoken.models import Token
 
 from .models import User
-from .selectors import memberships_for_user
+from .selectors import compound_list, memberships_for_user
 from .tenancy import CommunityPageMixin
 
 
@@ -26,10 +27,15 @@ class HomeView(LoginRequiredMixin, TemplateView):
 
 
 class CommunityHomeView(CommunityPageMixin, TemplateView):
-    """A community's start page: what the viewer's roles can open."""
+    """A community's start page: its compounds and cards for what the viewer's roles can open."""
 
     template_name = "community/community_home.html"
     resource = "community"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["compounds"] = compound_list(community=self.community)
+        return context
 
 
 class LanguageView(LoginRequiredMixin, View):
@@ -45,3 +51,23 @@ class LanguageView(LoginRequiredMixin, View):
         if not url_has_allowed_host_and_scheme(target, {request.get_host()}):
             target = reverse("community:home")
         return HttpResponseRedirect(target)
+
+
+class ApiTokenView(LoginRequiredMixin, TemplateView):
+    """The user's API token (DRF TokenAuthentication: `Authorization: Token <key>`).
+
+    GET shows the current token, if any; POST creates one or replaces it (the old key stops
+    working at once).
+    """
+
+    template_name = "community/api_token.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["token"] = Token.objects.filter(user=self.request.user).first()
+        return context
+
+    def post(self, request):
+        Token.objects.filter(user=request.user).delete()
+        Token.objects.create(user=request.user)
+        return HttpResponseRedirect(reverse("community:api-token"))
