@@ -67,3 +67,6 @@ class MembershipAdmin(admin.ModelAdmin):
     search_fields = ["user__username", "user__first_name", "user__last_name", "community__name"]
     list_select_related = ["user", "community", "organisation"]
     autocomplete_fields = ["user", "community", "organisation"]
+
+
+from .records import admin as records_admin  # noqa: E402, F401  (community records)

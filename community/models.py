@@ -184,3 +184,820 @@ class Membership(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.get_role_display()} · {self.community_id}"
+
+
+# --- Community records (issue 4): governance, participation, disclosure, surveys, emergency and
+# team. What each one feeds is named in METRICS.md, "Other dimensions"; the reads live in
+# community/records/selectors.py, the writes in community/records/services.py.
+
+
+def record_upload_to(instance, filename: str) -> str:
+    """Uploaded files are stored under generated names; the original name is kept in a field."""
+    import uuid
+    from pathlib import PurePath
+
+    suffix = PurePath(filename).suffix.lower()[:10]
+    return f"records/{instance.community_id}/{instance._meta.model_name}/{uuid.uuid4().hex}{suffix}"
+
+
+class Meeting(TenantModel):
+    """A joint meeting (联席会议), owners' committee meeting or residents' forum (恳谈会).
+
+    Feeds `governance` meetings held (count, per quarter) by `held_at`.
+    """
+
+    class Kind(models.TextChoices):
+        JOINT = "joint", _("Joint meeting")
+        OWNERS_COMMITTEE = "owners_committee", _("Owners' committee meeting")
+        RESIDENTS_FORUM = "residents_forum", _("Residents' forum")
+
+    kind = models.CharField(_("Kind"), max_length=20, choices=Kind.choices)
+    title = models.CharField(_("Title"), max_length=200)
+    held_at = models.DateTimeField(_("Held at"))
+    place = models.CharField(_("Place"), max_length=200, blank=True)
+    resident_representatives = models.TextField(
+        _("Resident representatives"), blank=True, help_text=_("Names, one per line.")
+    )
+    minutes = models.TextField(_("Minutes"), blank=True)
+    recorded_by = models.ForeignKey(
+        User,
+        verbose_name=_("Recorded by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["-held_at", "-id"]
+        indexes = [
+            # Meetings held in a period, by kind (joint meetings per quarter).
+            models.Index(fields=["community", "held_at"], name="meeting_period_idx"),
+        ]
+        verbose_name = _("Meeting")
+        verbose_name_plural = _("Meetings")
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def representative_names(self) -> list[str]:
+        return [n.strip() for n in self.resident_representatives.splitlines() if n.strip()]
+
+
+class MeetingAttendance(TenantModel):
+    """Who attended a meeting on behalf of one organisation (names and head count)."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendances")
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("Organisation"), on_delete=models.PROTECT, related_name="+"
+    )
+    attendees = models.CharField(_("Attendees"), max_length=300, blank=True)
+    headcount = models.PositiveSmallIntegerField(_("Head count"), default=1)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["community", "meeting", "organisation"], name="meetingattendance_uniq"
+            )
+        ]
+        verbose_name = _("Meeting attendance")
+        verbose_name_plural = _("Meeting attendances")
+
+    def __str__(self) -> str:
+        return f"{self.organisation} ×{self.headcount}"
+
+
+class MeetingAttachment(TenantModel):
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(_("File"), upload_to=record_upload_to)
+    name = models.CharField(_("File name"), max_length=200)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("Meeting attachment")
+        verbose_name_plural = _("Meeting attachments")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AgendaTopic(TenantModel):
+    """A matter raised at a meeting and followed to resolution (议题).
+
+    Topic resolution rate (METRICS.md): topics with `raised_at` in the period and
+    `resolved_at <= as_of` ÷ topics raised in the period. A decision may create a work order
+    (`work_order`) that residents follow through the ticket core.
+    """
+
+    class Source(models.TextChoices):
+        RESIDENT_OPINION = "resident_opinion", _("Resident opinion")
+        COMPLAINT = "complaint", _("Complaint")
+        STAFF = "staff", _("Staff")
+
+    class Status(models.TextChoices):
+        RAISED = "raised", _("Raised")
+        IN_PROGRESS = "in_progress", _("In progress")
+        RESOLVED = "resolved", _("Resolved")
+        DEFERRED = "deferred", _("Deferred")
+
+    meeting = models.ForeignKey(
+        Meeting,
+        verbose_name=_("Meeting"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="topics",
+    )
+    title = models.CharField(_("Title"), max_length=200)
+    description = models.TextField(_("Description"), blank=True)
+    source = models.CharField(_("Source"), max_length=20, choices=Source.choices)
+    complaint = models.ForeignKey(
+        "tickets.Ticket",
+        verbose_name=_("Complaint"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    responsible_organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("Responsible organisation"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    raised_at = models.DateTimeField(_("Raised at"))
+    due_date = models.DateField(_("Due date"), null=True, blank=True)
+    status = models.CharField(
+        _("Status"), max_length=16, choices=Status.choices, default=Status.RAISED
+    )
+    resolved_at = models.DateTimeField(_("Resolved at"), null=True, blank=True)
+    decision = models.TextField(_("Decision"), blank=True)
+    work_order = models.ForeignKey(
+        "tickets.Ticket",
+        verbose_name=_("Work order"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="agenda_topics",
+    )
+
+    class Meta:
+        ordering = ["-raised_at", "-id"]
+        indexes = [
+            # Topic resolution rate: topics raised in a period.
+            models.Index(fields=["community", "raised_at"], name="agendatopic_period_idx"),
+        ]
+        verbose_name = _("Agenda topic")
+        verbose_name_plural = _("Agenda topics")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Opinion(TenantModel):
+    """A resident opinion (居民意见) from any channel, decided adopted or not.
+
+    Opinion adoption rate (METRICS.md): received in the period and adopted (decided by as_of)
+    ÷ received in the period and decided by as_of.
+    """
+
+    class Channel(models.TextChoices):
+        ONLINE = "online", _("Online")
+        OPINION_BOX = "opinion_box", _("Opinion box")
+        FORUM = "forum", _("Residents' forum")
+        OTHER = "other", _("Other")
+
+    class Decision(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        ADOPTED = "adopted", _("Adopted")
+        NOT_ADOPTED = "not_adopted", _("Not adopted")
+
+    channel = models.CharField(_("Channel"), max_length=16, choices=Channel.choices)
+    content = models.TextField(_("Opinion"))
+    submitter = models.ForeignKey(
+        User,
+        verbose_name=_("Submitter"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    submitter_name = models.CharField(_("Submitter name"), max_length=50, blank=True)
+    received_at = models.DateTimeField(_("Received at"))
+    decision = models.CharField(
+        _("Decision"), max_length=16, choices=Decision.choices, default=Decision.PENDING
+    )
+    decision_reason = models.TextField(_("Reason"), blank=True)
+    decided_at = models.DateTimeField(_("Decided at"), null=True, blank=True)
+    topic = models.ForeignKey(
+        AgendaTopic,
+        verbose_name=_("Taken up by topic"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="opinions",
+    )
+
+    class Meta:
+        ordering = ["-received_at", "-id"]
+        indexes = [
+            # Opinion adoption rate: opinions received in a period.
+            models.Index(fields=["community", "received_at"], name="opinion_period_idx"),
+        ]
+        verbose_name = _("Resident opinion")
+        verbose_name_plural = _("Resident opinions")
+
+    def __str__(self) -> str:
+        return self.content[:40]
+
+
+class Activity(TenantModel):
+    """A community activity. Activities held (METRICS.md): not cancelled, `starts_at` in the
+    period and before as_of; participations = attended signups, distinct participants = distinct
+    `person_key` among them."""
+
+    class Kind(models.TextChoices):
+        CULTURE = "culture", _("Culture")
+        SPORTS = "sports", _("Sports")
+        SCIENCE = "science", _("Science")
+        VOLUNTEER_SERVICE = "volunteer_service", _("Volunteer service")
+        HEALTH = "health", _("Health")
+        EDUCATION = "education", _("Education")
+        FESTIVAL = "festival", _("Festival")
+        OTHER = "other", _("Other")
+
+    kind = models.CharField(_("Kind"), max_length=20, choices=Kind.choices)
+    title = models.CharField(_("Title"), max_length=200)
+    description = models.TextField(_("Description"), blank=True)
+    place = models.CharField(_("Place"), max_length=200)
+    starts_at = models.DateTimeField(_("Starts at"))
+    ends_at = models.DateTimeField(_("Ends at"))
+    capacity = models.PositiveIntegerField(
+        _("Capacity"), null=True, blank=True, help_text=_("Empty: no limit.")
+    )
+    signup_open = models.BooleanField(_("Open for sign-up"), default=True)
+    is_cancelled = models.BooleanField(_("Cancelled"), default=False)
+
+    class Meta:
+        ordering = ["-starts_at", "-id"]
+        indexes = [
+            # Activities held in a period.
+            models.Index(fields=["community", "starts_at"], name="activity_period_idx"),
+        ]
+        verbose_name = _("Activity")
+        verbose_name_plural = _("Activities")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ActivitySignup(TenantModel):
+    """One person at one activity: a web sign-up, or attendance taken by staff or imported.
+
+    `person_key` identifies the person across records ("r:<resident id>", "u:<user id>" or
+    "n:<name>|<phone>"); one row per person per activity.
+    """
+
+    class Source(models.TextChoices):
+        WEB = "web", _("Web sign-up")
+        STAFF = "staff", _("Recorded by staff")
+        IMPORT = "import", _("Import")
+
+    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="signups")
+    resident = models.ForeignKey(
+        "residents.Resident",
+        verbose_name=_("Resident"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    user = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    name = models.CharField(_("Name"), max_length=50)
+    phone = models.CharField(_("Phone"), max_length=20, blank=True)
+    person_key = models.CharField(max_length=80)
+    source = models.CharField(_("Source"), max_length=8, choices=Source.choices)
+    attended = models.BooleanField(_("Attended"), default=False)
+
+    class Meta:
+        ordering = ["activity_id", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["community", "activity", "person_key"], name="activitysignup_person_uniq"
+            )
+        ]
+        verbose_name = _("Activity sign-up")
+        verbose_name_plural = _("Activity sign-ups")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class VolunteerTeam(TenantModel):
+    name = models.CharField(_("Name"), max_length=100)
+    leader = models.CharField(_("Leader"), max_length=50, blank=True)
+    description = models.TextField(_("Description"), blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["community", "name"], name="volunteerteam_name_uniq")
+        ]
+        verbose_name = _("Volunteer team")
+        verbose_name_plural = _("Volunteer teams")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class VolunteerHours(TenantModel):
+    """Hours one volunteer served on one day, for a team and optionally an activity.
+
+    Volunteer hours (METRICS.md): sum of `hours` with `served_on` in the period; distinct
+    volunteers = distinct `person_key`. One row per person per activity.
+    """
+
+    team = models.ForeignKey(
+        VolunteerTeam,
+        verbose_name=_("Team"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="hours",
+    )
+    activity = models.ForeignKey(
+        Activity,
+        verbose_name=_("Activity"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="volunteer_hours",
+    )
+    resident = models.ForeignKey(
+        "residents.Resident",
+        verbose_name=_("Resident"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    name = models.CharField(_("Volunteer"), max_length=50)
+    phone = models.CharField(_("Phone"), max_length=20, blank=True)
+    person_key = models.CharField(max_length=80)
+    served_on = models.DateField(_("Served on"))
+    hours = models.DecimalField(_("Hours"), max_digits=5, decimal_places=1)
+    note = models.CharField(_("Note"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-served_on", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["community", "activity", "person_key"],
+                condition=models.Q(activity__isnull=False),
+                name="volunteerhours_activity_person_uniq",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(hours__gt=0) & models.Q(hours__lte=24),
+                name="volunteerhours_hours_range",
+            ),
+        ]
+        indexes = [
+            # Volunteer hours of a period.
+            models.Index(fields=["community", "served_on"], name="volunteerhours_period_idx"),
+        ]
+        verbose_name = _("Volunteer hours")
+        verbose_name_plural = _("Volunteer hours")
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.hours}"
+
+
+class DisclosureChannel(TenantModel):
+    """A channel the community runs for disclosures, and since when.
+
+    Channel coverage (METRICS.md): channels a kind was published on in the period ÷ channels
+    running at period end (`started_on <= end < ended_on`).
+    """
+
+    class Channel(models.TextChoices):
+        PORTAL = "portal", _("Portal")
+        NOTICE_BOARD = "notice_board", _("Notice board")
+        WECHAT_GROUP = "wechat_group", _("WeChat group")
+        OFFICIAL_ACCOUNT = "official_account", _("Official account")
+
+    channel = models.CharField(_("Channel"), max_length=20, choices=Channel.choices)
+    started_on = models.DateField(_("Running since"))
+    ended_on = models.DateField(_("Stopped on"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["channel"]
+        constraints = [
+            models.UniqueConstraint(fields=["community", "channel"], name="disclosurechannel_uniq")
+        ]
+        verbose_name = _("Disclosure channel")
+        verbose_name_plural = _("Disclosure channels")
+
+    def __str__(self) -> str:
+        return self.get_channel_display()
+
+
+class Disclosure(TenantModel):
+    """One published version of a disclosure (公示). A correction is a new row that `supersedes`
+    the previous version, which stays visible.
+
+    Every row is a link of the community's hash chain: `content_hash` = SHA-256 over the
+    canonical serialisation of its content and `prev_hash` (the `content_hash` of the row with
+    `seq - 1`). Disclosure frequency counts first versions (`version == 1`) by `published_at`.
+    """
+
+    class Kind(models.TextChoices):
+        PROPERTY_FEE = "property_fee", _("Property-fee income and expenditure")
+        PUBLIC_REVENUE = "public_revenue", _("Public revenue")
+        MAINTENANCE_FUND = "maintenance_fund", _("Maintenance-fund use")
+        COMMITTEE_REPORT = "committee_report", _("Committee work report")
+        MEETING_RESOLUTION = "meeting_resolution", _("Meeting resolution")
+        OTHER = "other", _("Other")
+
+    kind = models.CharField(_("Kind"), max_length=20, choices=Kind.choices)
+    title = models.CharField(_("Title"), max_length=200)
+    body = models.TextField(_("Content"))
+    period_start = models.DateField(_("Period from"))
+    period_end = models.DateField(_("Period to"))
+    channels = models.JSONField(_("Published on"), default=list)
+    published_at = models.DateTimeField(_("Published at"))
+    published_by = models.ForeignKey(
+        User,
+        verbose_name=_("Published by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    version = models.PositiveSmallIntegerField(_("Version"), default=1)
+    supersedes = models.ForeignKey(
+        "self",
+        verbose_name=_("Corrects"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="corrections",
+    )
+    correction_reason = models.TextField(_("Reason for the correction"), blank=True)
+    seq = models.PositiveIntegerField(editable=False)
+    prev_hash = models.CharField(max_length=64, editable=False)
+    content_hash = models.CharField(max_length=64, editable=False)
+
+    class Meta:
+        ordering = ["-published_at", "-seq"]
+        constraints = [
+            models.UniqueConstraint(fields=["community", "seq"], name="disclosure_seq_uniq"),
+            # A version is corrected at most once: the chain of versions is a line.
+            models.UniqueConstraint(
+                fields=["community", "supersedes"], name="disclosure_supersedes_uniq"
+            ),
+        ]
+        indexes = [
+            # Disclosure frequency: disclosures published in a period, by kind.
+            models.Index(fields=["community", "published_at"], name="disclosure_period_idx"),
+        ]
+        verbose_name = _("Disclosure")
+        verbose_name_plural = _("Disclosures")
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def channel_labels(self) -> list[str]:
+        labels = dict(DisclosureChannel.Channel.choices)
+        return [labels.get(c, c) for c in self.channels]
+
+
+class DisclosureDocument(TenantModel):
+    """A document of a disclosure version; its SHA-256 is part of the version's hash."""
+
+    disclosure = models.ForeignKey(Disclosure, on_delete=models.PROTECT, related_name="documents")
+    file = models.FileField(_("File"), upload_to=record_upload_to)
+    name = models.CharField(_("File name"), max_length=200)
+    sha256 = models.CharField(max_length=64, editable=False)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("Disclosure document")
+        verbose_name_plural = _("Disclosure documents")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class DisclosureObjection(TenantModel):
+    """A resident's objection to a disclosure; it becomes a complaint in the ticket core."""
+
+    disclosure = models.ForeignKey(Disclosure, on_delete=models.PROTECT, related_name="objections")
+    user = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
+    reason = models.TextField(_("Objection"))
+    complaint = models.ForeignKey(
+        "tickets.Ticket", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("Disclosure objection")
+        verbose_name_plural = _("Disclosure objections")
+
+    def __str__(self) -> str:
+        return self.reason[:40]
+
+
+class Survey(TenantModel):
+    """A survey with an open period. One response per resident or per household (`scope`);
+    an anonymous survey stores no user or household on its responses, only a keyed hash that
+    enforces the one-response rule."""
+
+    class Scope(models.TextChoices):
+        RESIDENT = "resident", _("One answer per resident")
+        HOUSEHOLD = "household", _("One answer per household")
+
+    title = models.CharField(_("Title"), max_length=200)
+    description = models.TextField(_("Description"), blank=True)
+    opens_at = models.DateTimeField(_("Opens at"))
+    closes_at = models.DateTimeField(_("Closes at"))
+    scope = models.CharField(
+        _("Answers"), max_length=16, choices=Scope.choices, default=Scope.RESIDENT
+    )
+    is_anonymous = models.BooleanField(_("Anonymous"), default=False)
+
+    class Meta:
+        ordering = ["-opens_at", "-id"]
+        indexes = [
+            # Surveys open in a period.
+            models.Index(fields=["community", "opens_at"], name="survey_period_idx"),
+        ]
+        verbose_name = _("Survey")
+        verbose_name_plural = _("Surveys")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class SurveyQuestion(TenantModel):
+    class Kind(models.TextChoices):
+        SATISFACTION = "satisfaction", _("Satisfaction (1–5)")
+        AWARENESS = "awareness", _("Awareness (yes/no)")
+        SINGLE_CHOICE = "single_choice", _("Single choice")
+        MULTIPLE_CHOICE = "multiple_choice", _("Multiple choice")
+        FREE_TEXT = "free_text", _("Free text")
+
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="questions")
+    position = models.PositiveSmallIntegerField(_("Position"))
+    kind = models.CharField(_("Kind"), max_length=16, choices=Kind.choices)
+    text = models.CharField(_("Question"), max_length=300)
+    choices = models.JSONField(_("Choices"), default=list, blank=True)
+    is_required = models.BooleanField(_("Required"), default=True)
+
+    class Meta:
+        ordering = ["survey_id", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["community", "survey", "position"], name="surveyquestion_position_uniq"
+            )
+        ]
+        verbose_name = _("Survey question")
+        verbose_name_plural = _("Survey questions")
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class SurveyResponse(TenantModel):
+    """One respondent's answers. `respondent_key` is a keyed hash of the resident or household
+    (by `scope`), unique per survey."""
+
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="responses")
+    respondent_key = models.CharField(max_length=64)
+    user = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    household = models.ForeignKey(
+        "residents.Household", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    submitted_at = models.DateTimeField(_("Submitted at"))
+
+    class Meta:
+        ordering = ["-submitted_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["community", "survey", "respondent_key"], name="surveyresponse_once_uniq"
+            )
+        ]
+        verbose_name = _("Survey response")
+        verbose_name_plural = _("Survey responses")
+
+    def __str__(self) -> str:
+        return f"{self.survey} #{self.pk}"
+
+
+class SurveyAnswer(TenantModel):
+    """The answer to one question: `number` (1–5 satisfaction; 1 yes / 0 no awareness),
+    `selected` (choice texts) or `text`."""
+
+    response = models.ForeignKey(SurveyResponse, on_delete=models.CASCADE, related_name="answers")
+    question = models.ForeignKey(SurveyQuestion, on_delete=models.CASCADE, related_name="answers")
+    number = models.SmallIntegerField(null=True, blank=True)
+    selected = models.JSONField(default=list, blank=True)
+    text = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["community", "response", "question"], name="surveyanswer_uniq"
+            )
+        ]
+        verbose_name = _("Survey answer")
+        verbose_name_plural = _("Survey answers")
+
+    def __str__(self) -> str:
+        return f"{self.question} #{self.pk}"
+
+
+class EmergencyPlan(TenantModel):
+    """An emergency plan (应急预案), in force from `in_force_from` until `retired_on`.
+
+    Plan currency (METRICS.md): plans in force at period end with a revision dated within the
+    12 months up to period end ÷ plans in force at period end.
+    """
+
+    class Kind(models.TextChoices):
+        FIRE = "fire", _("Fire")
+        FLOOD_TYPHOON = "flood_typhoon", _("Flood and typhoon")
+        EARTHQUAKE = "earthquake", _("Earthquake")
+        PUBLIC_HEALTH = "public_health", _("Public health")
+        GAS_LEAK = "gas_leak", _("Gas leak")
+        ELEVATOR_ENTRAPMENT = "elevator_entrapment", _("Elevator entrapment")
+        POWER_OUTAGE = "power_outage", _("Power or water outage")
+        OTHER = "other", _("Other")
+
+    kind = models.CharField(_("Kind"), max_length=20, choices=Kind.choices)
+    title = models.CharField(_("Title"), max_length=200)
+    in_force_from = models.DateField(_("In force from"))
+    retired_on = models.DateField(_("Retired on"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["kind", "title"]
+        verbose_name = _("Emergency plan")
+        verbose_name_plural = _("Emergency plans")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class EmergencyPlanRevision(TenantModel):
+    plan = models.ForeignKey(EmergencyPlan, on_delete=models.CASCADE, related_name="revisions")
+    version = models.CharField(_("Version"), max_length=20)
+    revised_on = models.DateField(_("Revised on"))
+    summary = models.TextField(_("What changed"), blank=True)
+    document = models.FileField(_("Document"), upload_to=record_upload_to, blank=True)
+
+    class Meta:
+        ordering = ["plan_id", "-revised_on", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["community", "plan", "version"], name="planrevision_version_uniq"
+            )
+        ]
+        verbose_name = _("Plan revision")
+        verbose_name_plural = _("Plan revisions")
+
+    def __str__(self) -> str:
+        return self.version
+
+
+class Drill(TenantModel):
+    """An emergency drill (应急演练). Drills held and participants (METRICS.md) by `held_at`."""
+
+    plan = models.ForeignKey(
+        EmergencyPlan,
+        verbose_name=_("Plan"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="drills",
+    )
+    title = models.CharField(_("Title"), max_length=200)
+    held_at = models.DateTimeField(_("Held at"))
+    place = models.CharField(_("Place"), max_length=200, blank=True)
+    participants = models.PositiveIntegerField(_("Participants"))
+    findings = models.TextField(_("Findings"), blank=True)
+
+    class Meta:
+        ordering = ["-held_at", "-id"]
+        indexes = [
+            # Drills held in a period.
+            models.Index(fields=["community", "held_at"], name="drill_period_idx"),
+        ]
+        verbose_name = _("Drill")
+        verbose_name_plural = _("Drills")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class DrillAction(TenantModel):
+    """An after-action item of a drill, tracked to done."""
+
+    drill = models.ForeignKey(Drill, on_delete=models.CASCADE, related_name="actions")
+    description = models.CharField(_("Action"), max_length=300)
+    responsible = models.CharField(_("Responsible"), max_length=100, blank=True)
+    due_date = models.DateField(_("Due date"), null=True, blank=True)
+    done_at = models.DateTimeField(_("Done at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["drill_id", "id"]
+        verbose_name = _("After-action item")
+        verbose_name_plural = _("After-action items")
+
+    def __str__(self) -> str:
+        return self.description
+
+
+class Incident(TenantModel):
+    """An emergency or security incident (突发事件). Incident response time (METRICS.md):
+    `first_response_at - reported_at`; the burglary rate counts kind `burglary` by
+    `reported_at`."""
+
+    class Kind(models.TextChoices):
+        BURGLARY = "burglary", _("Burglary")
+        FIRE = "fire", _("Fire")
+        FLOOD = "flood", _("Flood")
+        ELEVATOR_ENTRAPMENT = "elevator_entrapment", _("Elevator entrapment")
+        GAS_LEAK = "gas_leak", _("Gas leak")
+        POWER_OUTAGE = "power_outage", _("Power or water outage")
+        PUBLIC_HEALTH = "public_health", _("Public health")
+        OTHER = "other", _("Other")
+
+    kind = models.CharField(_("Kind"), max_length=20, choices=Kind.choices)
+    title = models.CharField(_("Title"), max_length=200)
+    place = models.CharField(_("Place"), max_length=200, blank=True)
+    description = models.TextField(_("Description"), blank=True)
+    reported_at = models.DateTimeField(_("Reported at"))
+    first_response_at = models.DateTimeField(_("First response at"), null=True, blank=True)
+    resolved_at = models.DateTimeField(_("Resolved at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-reported_at", "-id"]
+        indexes = [
+            # Incidents reported in a period (response time, burglary rate).
+            models.Index(fields=["community", "reported_at"], name="incident_period_idx"),
+        ]
+        verbose_name = _("Incident")
+        verbose_name_plural = _("Incidents")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Training(TenantModel):
+    """A training for committee and property staff. Training coverage (METRICS.md): distinct
+    active staff attending a training held in the period ÷ active staff at period end."""
+
+    topic = models.CharField(_("Topic"), max_length=200)
+    held_on = models.DateField(_("Held on"))
+    hours = models.DecimalField(_("Hours"), max_digits=4, decimal_places=1)
+    organiser = models.CharField(_("Organiser"), max_length=100, blank=True)
+    description = models.TextField(_("Description"), blank=True)
+
+    class Meta:
+        ordering = ["-held_on", "-id"]
+        indexes = [
+            # Trainings held in a period.
+            models.Index(fields=["community", "held_on"], name="training_period_idx"),
+        ]
+        verbose_name = _("Training")
+        verbose_name_plural = _("Trainings")
+
+    def __str__(self) -> str:
+        return self.topic
+
+
+class TrainingAttendance(TenantModel):
+    training = models.ForeignKey(Training, on_delete=models.CASCADE, related_name="attendances")
+    user = models.ForeignKey(
+        User, verbose_name=_("Attendee"), on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["community", "training", "user"], name="trainingattendance_uniq"
+            )
+        ]
+        verbose_name = _("Training attendance")
+        verbose_name_plural = _("Training attendances")
+
+    def __str__(self) -> str:
+        return f"{self.training} · {self.user}"

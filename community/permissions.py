@@ -49,7 +49,8 @@ MATRIX: dict[str, dict[str, frozenset[str]]] = {
     # Community records (community/, complaints/, property_ops/)
     "meeting": {READ: GOVERNANCE_READERS, WRITE: STAFF},
     "agenda_topic": {READ: GOVERNANCE_READERS, WRITE: STAFF},
-    "opinion": {READ: GOVERNANCE_READERS, WRITE: STAFF | {Role.RESIDENT}},
+    # A resident reads only the opinions they gave (row rule in community/records/selectors.py).
+    "opinion": {READ: GOVERNANCE_READERS | {Role.RESIDENT}, WRITE: STAFF | {Role.RESIDENT}},
     "dispute": {READ: STAFF | {Role.EVALUATOR}, WRITE: STAFF},
     "activity": {READ: EVERY_MEMBER - {Role.STREET_OFFICER}, WRITE: STAFF},
     "activity_signup": {READ: STAFF | {Role.RESIDENT}, WRITE: STAFF | {Role.RESIDENT}},

@@ -9,3 +9,9 @@ urlpatterns = [
     path("c/<slug:slug>/", views.CommunityHomeView.as_view(), name="community-home"),
 ]
 api_urlpatterns: list = []
+
+# Community records (issue 4): community/records/urls.py.
+from .records import urls as records_urls  # noqa: E402
+
+urlpatterns += records_urls.urlpatterns
+api_urlpatterns += records_urls.api_urlpatterns

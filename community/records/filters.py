@@ -1,0 +1,156 @@
+"""Filters of the community records, shared by the pages and the API: only the fields declared
+here filter. `q` is the search box; `from`/`to` bound the record's date (inclusive local dates).
+Foreign keys filter by id: the queryset is already scoped to the community, so another
+community's id simply matches nothing."""
+
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from community.models import (
+    Activity,
+    AgendaTopic,
+    Disclosure,
+    Drill,
+    EmergencyPlan,
+    Incident,
+    Meeting,
+    Opinion,
+    Survey,
+    Training,
+    VolunteerHours,
+    VolunteerTeam,
+)
+
+
+class RecordFilter(django_filters.FilterSet):
+    """Base: `q` searches `search_fields` (icontains, any of them)."""
+
+    search_fields: tuple[str, ...] = ()
+    q = django_filters.CharFilter(method="search", label=_("Search"))
+
+    def search(self, queryset, name, value):
+        condition = Q()
+        for field in self.search_fields:
+            condition |= Q(**{f"{field}__icontains": value.strip()})
+        return queryset.filter(condition)
+
+
+def _period(field: str, lookup_date: bool = True):
+    suffix = "__date" if lookup_date else ""
+    return (
+        django_filters.DateFilter(
+            field_name=f"{field}{suffix}", lookup_expr="gte", label=_("From")
+        ),
+        django_filters.DateFilter(field_name=f"{field}{suffix}", lookup_expr="lte", label=_("To")),
+    )
+
+
+class MeetingFilter(RecordFilter):
+    search_fields = ("title", "minutes", "place")
+    date_from, date_to = _period("held_at")
+
+    class Meta:
+        model = Meeting
+        fields = ["q", "kind", "date_from", "date_to"]
+
+
+class AgendaTopicFilter(RecordFilter):
+    search_fields = ("title", "description", "decision")
+    date_from, date_to = _period("raised_at")
+    meeting = django_filters.NumberFilter(field_name="meeting_id", label=_("Meeting"))
+
+    class Meta:
+        model = AgendaTopic
+        fields = ["q", "status", "source", "meeting", "date_from", "date_to"]
+
+
+class OpinionFilter(RecordFilter):
+    search_fields = ("content", "submitter_name", "decision_reason")
+    date_from, date_to = _period("received_at")
+
+    class Meta:
+        model = Opinion
+        fields = ["q", "channel", "decision", "date_from", "date_to"]
+
+
+class ActivityFilter(RecordFilter):
+    search_fields = ("title", "place", "description")
+    date_from, date_to = _period("starts_at")
+
+    class Meta:
+        model = Activity
+        fields = ["q", "kind", "date_from", "date_to"]
+
+
+class VolunteerTeamFilter(RecordFilter):
+    search_fields = ("name", "leader")
+
+    class Meta:
+        model = VolunteerTeam
+        fields = ["q"]
+
+
+class VolunteerHoursFilter(RecordFilter):
+    search_fields = ("name", "note", "activity__title")
+    date_from, date_to = _period("served_on", lookup_date=False)
+    team = django_filters.NumberFilter(field_name="team_id", label=_("Team"))
+    activity = django_filters.NumberFilter(field_name="activity_id", label=_("Activity"))
+
+    class Meta:
+        model = VolunteerHours
+        fields = ["q", "team", "activity", "date_from", "date_to"]
+
+
+class DisclosureFilter(RecordFilter):
+    search_fields = ("title", "body")
+    date_from, date_to = _period("published_at")
+
+    class Meta:
+        model = Disclosure
+        fields = ["q", "kind", "date_from", "date_to"]
+
+
+class SurveyFilter(RecordFilter):
+    search_fields = ("title", "description")
+    date_from, date_to = _period("opens_at")
+
+    class Meta:
+        model = Survey
+        fields = ["q", "scope", "date_from", "date_to"]
+
+
+class EmergencyPlanFilter(RecordFilter):
+    search_fields = ("title",)
+
+    class Meta:
+        model = EmergencyPlan
+        fields = ["q", "kind"]
+
+
+class DrillFilter(RecordFilter):
+    search_fields = ("title", "findings", "place")
+    date_from, date_to = _period("held_at")
+    plan = django_filters.NumberFilter(field_name="plan_id", label=_("Plan"))
+
+    class Meta:
+        model = Drill
+        fields = ["q", "plan", "date_from", "date_to"]
+
+
+class IncidentFilter(RecordFilter):
+    search_fields = ("title", "place", "description")
+    date_from, date_to = _period("reported_at")
+
+    class Meta:
+        model = Incident
+        fields = ["q", "kind", "date_from", "date_to"]
+
+
+class TrainingFilter(RecordFilter):
+    search_fields = ("topic", "organiser", "description")
+    date_from, date_to = _period("held_on", lookup_date=False)
+
+    class Meta:
+        model = Training
+        fields = ["q", "date_from", "date_to"]
