@@ -1,10 +1,13 @@
 """Housing registry: buildings, units, households and residents (DESIGN.md, residents/)."""
 
+from auditlog.registry import auditlog
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from community.models import Compound, TenantModel
+
+from .identifiers import phone_mask
 
 
 class Building(TenantModel):
@@ -120,12 +123,19 @@ class Resident(TenantModel):
         indexes = [
             # Registry search by name within a community.
             models.Index(fields=["community", "name"], name="resident_name_idx"),
+            # Registry search by exact phone (E.164) within a community.
+            models.Index(fields=["community", "phone"], name="resident_phone_idx"),
         ]
         verbose_name = _("Resident")
         verbose_name_plural = _("Resident")
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def phone_masked(self) -> str:
+        """138****8000: the only form of the phone that pages, API and exports show."""
+        return phone_mask(self.phone)
 
 
 class IdentityAccessLog(TenantModel):
@@ -143,3 +153,15 @@ class IdentityAccessLog(TenantModel):
     class Meta:
         verbose_name = _("Identity access log")
         verbose_name_plural = _("Identity access log")
+
+
+# Writes are logged (who, when, what changed); identifiers only ever appear masked in the log.
+auditlog.register(Building)
+auditlog.register(Unit)
+auditlog.register(Household)
+auditlog.register(
+    Resident,
+    exclude_fields=["id_number_encrypted", "id_number_hash"],
+    mask_fields=["phone"],
+    mask_callable="residents.identifiers.phone_mask",
+)
