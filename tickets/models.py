@@ -198,12 +198,28 @@ class Ticket(TenantModel):
         blank=True,
         related_name="duplicates",
     )
+    # Who entered the ticket: the resident themselves, or the staff member acting on their
+    # behalf (`submitter` is then the resident's account, if they have one). Idempotency keys
+    # are per `created_by`, so a staff member's retry of an on-behalf submission is caught too.
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("Entered by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     idempotency_key = models.CharField(max_length=64, blank=True)
     # Import findings (METRICS.md, Imported and inconsistent records): codes such as
     # "closed_without_close_time", "close_time_on_open_ticket", "negative_duration",
     # "clock_skew", "ambiguous_time", "nonexistent_time".
     data_flags = models.JSONField(_("Data flags"), default=list, blank=True)
     exclude_from_durations = models.BooleanField(default=False)
+    # Derived from `rate` events: the latest score, how many ratings were given (the first one
+    # may be changed once), and when the first was given (the change window starts then).
+    rating = models.PositiveSmallIntegerField(_("Rating"), null=True, blank=True)
+    rating_count = models.PositiveSmallIntegerField(default=0)
+    first_rated_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-submitted_at"]
@@ -219,7 +235,7 @@ class Ticket(TenantModel):
                 name="ticket_external_id_uniq",
             ),
             models.UniqueConstraint(
-                fields=["community", "submitter", "idempotency_key"],
+                fields=["community", "created_by", "idempotency_key"],
                 condition=~models.Q(idempotency_key=""),
                 name="ticket_idempotency_uniq",
             ),
@@ -229,6 +245,10 @@ class Ticket(TenantModel):
             models.Index(fields=["community", "kind", "submitted_at"], name="ticket_period_idx"),
             # Queues: counts by status.
             models.Index(fields=["community", "status"], name="ticket_status_idx"),
+            # A technician's queue: the work orders assigned to them.
+            models.Index(fields=["community", "assignee", "status"], name="ticket_assignee_idx"),
+            # The auto-close job: resolved tickets by resolution instant.
+            models.Index(fields=["status", "resolved_at"], name="ticket_autoclose_idx"),
         ]
         verbose_name = _("Ticket")
         verbose_name_plural = _("Ticket")
@@ -287,3 +307,34 @@ class TicketEvent(TenantModel):
         ]
         verbose_name = _("Ticket event")
         verbose_name_plural = _("Ticket event")
+
+
+class TicketSequence(TenantModel):
+    """The last human ticket number given per community, kind and local year (TS2026-00042)."""
+
+    kind = models.CharField(max_length=16, choices=TicketKind.choices)
+    year = models.PositiveSmallIntegerField()
+    last_value = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["community", "kind", "year"], name="ticketsequence_uniq"
+            )
+        ]
+
+
+class ContactAccessLog(TenantModel):
+    """A row each time someone was shown a ticket's full contact phone (who, which, when, why).
+
+    Tickets carry the submitter's phone themselves (a caller may not be a registered resident),
+    so these reveals are logged here rather than in residents.IdentityAccessLog.
+    """
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="contact_accesses")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    reason = models.CharField(_("Reason"), max_length=200)
+
+    class Meta:
+        verbose_name = _("Contact access log")
+        verbose_name_plural = _("Contact access log")

@@ -163,7 +163,10 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    # Resolved 7 days without an answer -> closed by the system (tickets/tasks.py).
+    "tickets-auto-close": {"task": "tickets.auto_close", "schedule": 15 * 60},
+}
 
 LOGGING = {
     "version": 1,

@@ -1,0 +1,317 @@
+"""API shapes of categories, tickets, their events and the action payloads.
+
+Output serializers read only what the selectors loaded for the whole page (no per-row query).
+Every text field is returned as data (JSON strings), never as HTML. Instants are ISO 8601
+with offset (UTC); `paused_seconds` is in seconds.
+"""
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from community.api import CommunityRelatedField
+from community.models import Organisation, User
+from residents.models import Building, Household, Resident, Unit
+
+from . import selectors
+from .models import Category, ResponsibleParty, Ticket, TicketEvent, TicketKind
+
+
+class CategorySerializer(serializers.ModelSerializer):
+    """A category with its responsible party (权责清单) and SLA targets: `response_target` in
+    `response_unit`, `resolution_target` in `resolution_unit` (hours or China working days;
+    null target = no SLA)."""
+
+    class Meta:
+        model = Category
+        fields = [
+            "id",
+            "kind",
+            "code",
+            "name",
+            "responsible_party",
+            "is_facility_fault",
+            "is_property_service",
+            "response_target",
+            "response_unit",
+            "resolution_target",
+            "resolution_unit",
+            "is_active",
+        ]
+
+    def validate_code(self, value):
+        others = Category.objects.filter(community=self.context["community"], code=value)
+        if self.instance is not None:
+            others = others.exclude(pk=self.instance.pk)
+        if others.exists():
+            raise serializers.ValidationError(_("This code is already used in this community."))
+        return value
+
+
+class _Named(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+
+
+def _person(user: User | None) -> dict | None:
+    if user is None:
+        return None
+    return {"id": user.pk, "name": user.get_full_name() or user.username}
+
+
+class TicketSerializer(serializers.ModelSerializer):
+    """A ticket as the viewer may see it (tickets/selectors.py, Identity): `submitter_name`,
+    `submitter_phone` and `household` are blank for de-identified viewers, the phone masked for
+    staff. `is_overdue` per selectors.overdue_q. `actions`: what the viewer may do now."""
+
+    category = serializers.SerializerMethodField()
+    submitter_name = serializers.SerializerMethodField()
+    submitter_phone = serializers.SerializerMethodField()
+    household = serializers.SerializerMethodField()
+    building = serializers.SerializerMethodField()
+    unit = serializers.SerializerMethodField()
+    assignee = serializers.SerializerMethodField()
+    assigned_organisation = serializers.SerializerMethodField()
+    is_overdue = serializers.SerializerMethodField()
+    is_own = serializers.SerializerMethodField()
+    actions = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Ticket
+        fields = [
+            "id",
+            "number",
+            "kind",
+            "status",
+            "channel",
+            "category",
+            "title",
+            "description",
+            "submitter_name",
+            "submitter_phone",
+            "is_own",
+            "household",
+            "building",
+            "unit",
+            "location_text",
+            "submitted_at",
+            "response_due_at",
+            "resolution_due_at",
+            "first_response_at",
+            "resolved_at",
+            "closed_at",
+            "is_overdue",
+            "paused_since",
+            "paused_seconds",
+            "handoff_count",
+            "responsible_party",
+            "assignee",
+            "assigned_organisation",
+            "is_supervised",
+            "supervision_due_at",
+            "parent",
+            "duplicate_of",
+            "rating",
+            "source",
+            "data_flags",
+            "actions",
+        ]
+        read_only_fields = fields
+
+    def _level(self, ticket: Ticket) -> str:
+        cache = self.context.setdefault("levels", {})
+        if ticket.pk not in cache:
+            cache[ticket.pk] = selectors.ticket_identity(
+                ticket=ticket,
+                user=self.context["request"].user,
+                roles=self.context["roles"],
+                single=self.context.get("single", False),
+            )
+        return cache[ticket.pk]
+
+    def _contact(self, ticket: Ticket) -> dict:
+        contacts = self.context.setdefault("contacts", {})
+        if ticket.pk not in contacts:
+            reveal = selectors.ticket_contact_reveal if self.context.get("single") else None
+            level = self._level(ticket)
+            contacts[ticket.pk] = (
+                reveal(ticket=ticket, user=self.context["request"].user, level=level)
+                if reveal
+                else selectors.ticket_contact(ticket=ticket, level=level)
+            )
+        return contacts[ticket.pk]
+
+    @extend_schema_field({"type": "object", "properties": {"id": {}, "code": {}, "name": {}}})
+    def get_category(self, ticket):
+        c = ticket.category
+        return {"id": c.pk, "code": c.code, "name": c.name}
+
+    def get_submitter_name(self, ticket) -> str:
+        return self._contact(ticket)["name"]
+
+    def get_submitter_phone(self, ticket) -> str:
+        return self._contact(ticket)["phone"]
+
+    def get_is_own(self, ticket) -> bool:
+        return (
+            ticket.submitter_id is not None
+            and ticket.submitter_id == self.context["request"].user.pk
+        )
+
+    @extend_schema_field(_Named(allow_null=True))
+    def get_household(self, ticket):
+        if ticket.household is None or self._level(ticket) == selectors.HIDDEN:
+            return None
+        return {"id": ticket.household.pk, "name": ticket.household.room}
+
+    @extend_schema_field(_Named(allow_null=True))
+    def get_building(self, ticket):
+        b = ticket.building
+        return {"id": b.pk, "name": b.name} if b else None
+
+    @extend_schema_field(_Named(allow_null=True))
+    def get_unit(self, ticket):
+        u = ticket.unit
+        return {"id": u.pk, "name": u.name} if u else None
+
+    @extend_schema_field(_Named(allow_null=True))
+    def get_assignee(self, ticket):
+        return _person(ticket.assignee)
+
+    @extend_schema_field(_Named(allow_null=True))
+    def get_assigned_organisation(self, ticket):
+        o = ticket.assigned_organisation
+        return {"id": o.pk, "name": o.name} if o else None
+
+    def get_is_overdue(self, ticket) -> bool:
+        now = self.context.setdefault("now", timezone.now())
+        if ticket.status in selectors.CLOSED_STATUSES:
+            return False
+        clock = ticket.paused_since or now
+        late_response = (
+            ticket.first_response_at is None
+            and ticket.response_due_at is not None
+            and ticket.response_due_at < clock
+        )
+        late = ticket.resolution_due_at is not None and ticket.resolution_due_at < clock
+        return late_response or late
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_actions(self, ticket):
+        return selectors.ticket_actions(
+            ticket=ticket, user=self.context["request"].user, roles=self.context["roles"]
+        )
+
+
+class TicketEventSerializer(serializers.ModelSerializer):
+    """One timeline entry. `ticket_number` differs from the ticket's own for the history of a
+    ticket merged into it. `actor` is null for the system, and for the submitter when the viewer
+    sees tickets de-identified. `rating` 1-5 on `rate` events; `data` per kind (transfer: from/to
+    party; supervise: due_at; follow_up: satisfied; merge: merged id/number)."""
+
+    ticket_number = serializers.CharField(source="ticket.number")
+    actor = serializers.SerializerMethodField()
+
+    class Meta:
+        model = TicketEvent
+        fields = [
+            "id",
+            "ticket",
+            "ticket_number",
+            "kind",
+            "from_status",
+            "to_status",
+            "actor",
+            "actor_kind",
+            "at",
+            "note",
+            "rating",
+            "data",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(_Named(allow_null=True))
+    def get_actor(self, event):
+        if event.actor_kind == TicketEvent.ActorKind.SUBMITTER and self.context.get("hidden"):
+            return None
+        return _person(event.actor)
+
+
+class TicketSubmitSerializer(serializers.Serializer):
+    """Intake. Residents: category, description, optional title, household (their own),
+    building, unit or location_text, channel (web, app, mini_program; default web).
+    Staff on behalf: also `channel` (required), and `resident` or submitter_name/phone.
+    `idempotency_key` (or the `Idempotency-Key` header): a retry returns the same ticket."""
+
+    category = CommunityRelatedField(queryset=Category.objects.all())
+    title = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    description = serializers.CharField(allow_blank=True, trim_whitespace=False)
+    channel = serializers.ChoiceField(
+        choices=Ticket.Channel.choices, required=False, allow_blank=True, default=""
+    )
+    household = CommunityRelatedField(
+        queryset=Household.objects.all(), required=False, allow_null=True, default=None
+    )
+    building = CommunityRelatedField(
+        queryset=Building.objects.all(), required=False, allow_null=True, default=None
+    )
+    unit = CommunityRelatedField(
+        queryset=Unit.objects.all(), required=False, allow_null=True, default=None
+    )
+    location_text = serializers.CharField(
+        max_length=300, required=False, allow_blank=True, default=""
+    )
+    resident = CommunityRelatedField(
+        queryset=Resident.objects.all(), required=False, allow_null=True, default=None
+    )
+    submitter_name = serializers.CharField(
+        max_length=50, required=False, allow_blank=True, default=""
+    )
+    submitter_phone = serializers.CharField(
+        max_length=40, required=False, allow_blank=True, default=""
+    )
+    idempotency_key = serializers.CharField(
+        max_length=64, required=False, allow_blank=True, default=""
+    )
+
+
+class NoteSerializer(serializers.Serializer):
+    """`note`: free text; required (non-blank) for resolve, reject, pause and reply."""
+
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class DispatchSerializer(NoteSerializer):
+    assignee = serializers.PrimaryKeyRelatedField(
+        queryset=User.objects.all(), required=False, allow_null=True, default=None
+    )
+    organisation = serializers.PrimaryKeyRelatedField(
+        queryset=Organisation.objects.all(), required=False, allow_null=True, default=None
+    )
+
+
+class TransferSerializer(NoteSerializer):
+    responsible_party = serializers.ChoiceField(choices=ResponsibleParty.choices)
+
+
+class SuperviseSerializer(NoteSerializer):
+    due_at = serializers.DateTimeField()
+
+
+class MergeSerializer(NoteSerializer):
+    into = CommunityRelatedField(queryset=Ticket.objects.all())
+
+
+class RateSerializer(NoteSerializer):
+    rating = serializers.IntegerField(min_value=1, max_value=5)
+
+
+class FollowUpSerializer(NoteSerializer):
+    satisfied = serializers.BooleanField()
+
+
+class SpawnWorkOrderSerializer(serializers.Serializer):
+    category = CommunityRelatedField(queryset=Category.objects.filter(kind=TicketKind.WORK_ORDER))
+    title = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    description = serializers.CharField(allow_blank=True)
