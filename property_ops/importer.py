@@ -196,18 +196,18 @@ def _parse(community, data, columns, report: ImportReport, actor) -> list[_Row]:
         if passed is not None and not reinspected_at and not cell("reinspected_at"):
             error("reinspected_at", _("A re-inspection result needs its time."))
         reference = cell("reference")[:64]
+        place, description = cell("place")[:200], cell("description")
+        key = (found_at, place, description)
         if reference in taken_refs:
             error("reference", _("This reference number is already in the register."))
         elif reference in seen_refs:
             error("reference", _("Row %d has the same reference number.") % seen_refs[reference])
-        if reference:
-            seen_refs.setdefault(reference, number)
-        place, description = cell("place")[:200], cell("description")
-        key = (found_at, place, description)
-        if found_at and key in taken_keys:
+        elif found_at and key in taken_keys:
             error("description", _("This hazard is already in the register."))
         elif found_at and key in seen_keys:
             error("description", _("Row %d records the same hazard.") % seen_keys[key])
+        if reference:
+            seen_refs.setdefault(reference, number)
         seen_keys.setdefault(key, number)
         if len(report.errors) == errors_before:
             rows.append(
