@@ -36,10 +36,9 @@ class RecordViewSet(
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
-    mixins.UpdateModelMixin,
     CommunityViewSet,
 ):
-    """Base: list (filters, search `q`, pagination), retrieve, create, update. Subclasses give
+    """Base: list (filters, search `q`, pagination), retrieve, create. Subclasses give
     `resource`, `serializer_class`, `filterset_class`, `records()` (the selector) and
     `save(serializer, instance)` (the service)."""
 
@@ -74,7 +73,11 @@ class RecordViewSet(
         )
 
 
-class MeetingViewSet(RecordViewSet):
+class EditableRecordViewSet(mixins.UpdateModelMixin, RecordViewSet):
+    """A record that may also be changed (PUT, PATCH)."""
+
+
+class MeetingViewSet(EditableRecordViewSet):
     """Meetings (joint, owners' committee, residents' forum) with attendance by organisation.
     `attendances` replaces the meeting's attendance list when sent."""
 
@@ -104,7 +107,7 @@ class MeetingViewSet(RecordViewSet):
         )
 
 
-class AgendaTopicViewSet(RecordViewSet):
+class AgendaTopicViewSet(EditableRecordViewSet):
     """Agenda topics; POST `work-order/` {category, description} turns the decision into a
     work order of the ticket core (201 with the ticket's id, number and status)."""
 
@@ -151,7 +154,6 @@ class OpinionViewSet(RecordViewSet):
 
     serializer_class = serializers.OpinionSerializer
     filterset_class = filters.OpinionFilter
-    http_method_names = ["get", "post", "head", "options"]
 
     @property
     def resource(self):
@@ -179,7 +181,7 @@ class OpinionViewSet(RecordViewSet):
         return Response(self.get_serializer(opinion).data)
 
 
-class ActivityViewSet(RecordViewSet):
+class ActivityViewSet(EditableRecordViewSet):
     """Activities. POST `sign-up/` signs the caller up (409-free: 400 when full, closed or
     signed up already); POST `attendance/` {attended: [signup ids], walk_ins: [{name, phone}]}
     takes attendance (staff)."""
@@ -240,7 +242,7 @@ class ActivitySignupViewSet(
         services.activity_signup_withdraw(signup=instance)
 
 
-class VolunteerTeamViewSet(RecordViewSet):
+class VolunteerTeamViewSet(EditableRecordViewSet):
     resource = "volunteer_hours"
     serializer_class = serializers.VolunteerTeamSerializer
     filterset_class = filters.VolunteerTeamFilter
@@ -259,7 +261,7 @@ class VolunteerTeamViewSet(RecordViewSet):
         )
 
 
-class VolunteerHoursViewSet(RecordViewSet):
+class VolunteerHoursViewSet(EditableRecordViewSet):
     """Volunteer hours per person per activity (`hours` in hours, 0 < h <= 24)."""
 
     resource = "volunteer_hours"
@@ -275,7 +277,7 @@ class VolunteerHoursViewSet(RecordViewSet):
         )
 
 
-class DisclosureChannelViewSet(RecordViewSet):
+class DisclosureChannelViewSet(EditableRecordViewSet):
     """The channels the community runs (channel coverage denominator)."""
 
     resource = "disclosure"
@@ -302,7 +304,6 @@ class DisclosureViewSet(RecordViewSet):
 
     serializer_class = serializers.DisclosureSerializer
     filterset_class = filters.DisclosureFilter
-    http_method_names = ["get", "post", "head", "options"]
 
     @property
     def resource(self):
@@ -367,7 +368,7 @@ class DisclosureViewSet(RecordViewSet):
         )
 
 
-class SurveyViewSet(RecordViewSet):
+class SurveyViewSet(EditableRecordViewSet):
     """Surveys with their questions (replaced when sent; refused once answers exist).
     POST `{id}/answer/` {answers: {question id: value}} (residents); GET `{id}/results/`:
     per question `n`, `counts`, `rate` (satisfied 4–5 ÷ n, or yes ÷ n), `mean`."""
@@ -442,7 +443,7 @@ class SurveyResponseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Co
     filterset_fields = ["survey"]
 
 
-class EmergencyPlanViewSet(RecordViewSet):
+class EmergencyPlanViewSet(EditableRecordViewSet):
     resource = "emergency_plan"
     serializer_class = serializers.EmergencyPlanSerializer
     filterset_class = filters.EmergencyPlanFilter
@@ -461,7 +462,7 @@ class EmergencyPlanViewSet(RecordViewSet):
         )
 
 
-class PlanRevisionViewSet(RecordViewSet):
+class PlanRevisionViewSet(EditableRecordViewSet):
     """Plan revisions (`document` as multipart)."""
 
     resource = "emergency_plan"
@@ -481,7 +482,7 @@ class PlanRevisionViewSet(RecordViewSet):
         )
 
 
-class DrillViewSet(RecordViewSet):
+class DrillViewSet(EditableRecordViewSet):
     resource = "drill"
     serializer_class = serializers.DrillSerializer
     filterset_class = filters.DrillFilter
@@ -496,7 +497,7 @@ class DrillViewSet(RecordViewSet):
         return selectors.drill_get(community=self.community, user=self.request.user, pk=drill.pk)
 
 
-class DrillActionViewSet(RecordViewSet):
+class DrillActionViewSet(EditableRecordViewSet):
     """After-action items of drills; set `done_at` to mark one done."""
 
     resource = "drill"
@@ -507,7 +508,7 @@ class DrillActionViewSet(RecordViewSet):
         return DrillAction.objects.filter(community=self.community).order_by("drill_id", "id")
 
 
-class IncidentViewSet(RecordViewSet):
+class IncidentViewSet(EditableRecordViewSet):
     resource = "incident"
     serializer_class = serializers.IncidentSerializer
     filterset_class = filters.IncidentFilter
@@ -521,7 +522,7 @@ class IncidentViewSet(RecordViewSet):
         )
 
 
-class TrainingViewSet(RecordViewSet):
+class TrainingViewSet(EditableRecordViewSet):
     """Trainings; `attendee_ids` (write) are users with an active staff membership."""
 
     resource = "training"

@@ -209,6 +209,9 @@ class ResidentOpinionForm(forms.Form):
         max_length=2000,
     )
 
+    def __init__(self, *args, community: Community | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+
 
 class OpinionDecisionForm(CommunityModelForm):
     class Meta:

@@ -210,15 +210,16 @@ def parse_date(text: str, field: str) -> datetime.date:
     raise RowProblem(field, _("Write a date such as 2025-03-08."))
 
 
-def parse_choice(text: str, field: str, words: dict[str, set[str]]) -> str:
+def parse_choice(text: str, field: str, words: dict[str, tuple[str, ...]]) -> str:
+    """The value whose words include `text` (case-insensitive). `words[value][0]` is the word
+    the error message suggests."""
     text = text.strip().lower()
     for value, names in words.items():
         if text == value or text in names:
             return value
-    examples = "、".join(
-        sorted(next(iter(n for n in names if not n.isascii())) for names in words.values())
+    raise RowProblem(
+        field, _("Write one of: %s.") % "、".join(names[0] for names in words.values())
     )
-    raise RowProblem(field, _("Write one of: %s.") % examples)
 
 
 def parse_phone(text: str, field: str) -> str:
@@ -228,12 +229,13 @@ def parse_phone(text: str, field: str) -> str:
         raise RowProblem(field, exc.messages[0]) from exc
 
 
-def _labels(choices, extra: dict[str, set[str]]) -> dict[str, set[str]]:
-    """Accepted words per value: the value itself, its Chinese label and the extra synonyms."""
+def _labels(choices, extra: dict[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
+    """Accepted words per value: the synonyms committees write (the first one suggested in
+    errors), the value's Chinese label and the value itself."""
     from django.utils import translation
 
     with translation.override("zh-hans"):
-        return {value: {str(label).lower(), *extra.get(value, set())} for value, label in choices}
+        return {value: (*extra[value], str(label).lower(), value) for value, label in choices}
 
 
 # --- activities with attendance ---------------------------------------------------------------
@@ -273,14 +275,14 @@ class ActivityImporter(RecordImporter):
         ),
     )
     KINDS = {
-        Activity.Kind.CULTURE: {"文化", "文艺", "文体"},
-        Activity.Kind.SPORTS: {"体育", "健身"},
-        Activity.Kind.SCIENCE: {"科普", "科学"},
-        Activity.Kind.VOLUNTEER_SERVICE: {"志愿服务", "志愿"},
-        Activity.Kind.HEALTH: {"健康", "义诊"},
-        Activity.Kind.EDUCATION: {"教育", "讲座", "培训"},
-        Activity.Kind.FESTIVAL: {"节日", "节庆"},
-        Activity.Kind.OTHER: {"其他"},
+        Activity.Kind.CULTURE: ("文化", "文艺", "文体"),
+        Activity.Kind.SPORTS: ("体育", "健身"),
+        Activity.Kind.SCIENCE: ("科普", "科学"),
+        Activity.Kind.VOLUNTEER_SERVICE: ("志愿服务", "志愿"),
+        Activity.Kind.HEALTH: ("健康", "义诊"),
+        Activity.Kind.EDUCATION: ("教育", "讲座", "培训"),
+        Activity.Kind.FESTIVAL: ("节日", "节庆"),
+        Activity.Kind.OTHER: ("其他",),
     }
 
     def context(self, community):
@@ -507,18 +509,18 @@ class DisclosureImporter(RecordImporter):
         ),
     )
     KINDS = {
-        Disclosure.Kind.PROPERTY_FEE: {"物业费收支", "物业费"},
-        Disclosure.Kind.PUBLIC_REVENUE: {"公共收益"},
-        Disclosure.Kind.MAINTENANCE_FUND: {"维修资金使用", "维修资金", "专项维修资金"},
-        Disclosure.Kind.COMMITTEE_REPORT: {"工作报告", "居委会工作报告"},
-        Disclosure.Kind.MEETING_RESOLUTION: {"会议决议", "决议"},
-        Disclosure.Kind.OTHER: {"其他"},
+        Disclosure.Kind.PROPERTY_FEE: ("物业费收支", "物业费"),
+        Disclosure.Kind.PUBLIC_REVENUE: ("公共收益",),
+        Disclosure.Kind.MAINTENANCE_FUND: ("维修资金使用", "维修资金", "专项维修资金"),
+        Disclosure.Kind.COMMITTEE_REPORT: ("工作报告", "居委会工作报告"),
+        Disclosure.Kind.MEETING_RESOLUTION: ("会议决议", "决议"),
+        Disclosure.Kind.OTHER: ("其他",),
     }
     CHANNELS = {
-        DisclosureChannel.Channel.PORTAL: {"门户", "网站", "平台"},
-        DisclosureChannel.Channel.NOTICE_BOARD: {"公告栏", "公示栏", "宣传栏"},
-        DisclosureChannel.Channel.WECHAT_GROUP: {"微信群"},
-        DisclosureChannel.Channel.OFFICIAL_ACCOUNT: {"公众号", "微信公众号"},
+        DisclosureChannel.Channel.PORTAL: ("门户", "网站", "平台"),
+        DisclosureChannel.Channel.NOTICE_BOARD: ("公告栏", "公示栏", "宣传栏"),
+        DisclosureChannel.Channel.WECHAT_GROUP: ("微信群",),
+        DisclosureChannel.Channel.OFFICIAL_ACCOUNT: ("公众号", "微信公众号"),
     }
 
     def context(self, community):

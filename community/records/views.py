@@ -434,6 +434,7 @@ class AgendaTopicWorkOrder(RecordPage, TemplateView):
 
     resource = "agenda_topic"
     template_name = "community/records/form.html"
+    http_method_names = ["post"]
 
     def post(self, request, slug, pk):
         topic = selectors.agenda_topic_get(community=self.community, user=request.user, pk=pk)
