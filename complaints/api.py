@@ -57,11 +57,10 @@ class DisputeViewSet(RecordViewSet):
     def sessions(self, request, slug, pk=None):
         """Add a mediation session: `held_at`, `mediator`, `notes`. 201 with the session; 400
         when the dispute has concluded or `held_at` is before the report."""
+        dispute = self.get_object()
         payload = MediationSessionSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        session = services.mediation_session_add(
-            dispute=self.get_object(), **payload.validated_data
-        )
+        session = services.mediation_session_add(dispute=dispute, **payload.validated_data)
         return Response(MediationSessionSerializer(session).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=ConcludeInputSerializer, responses={200: DisputeDetailSerializer})
@@ -69,9 +68,10 @@ class DisputeViewSet(RecordViewSet):
     def conclude(self, request, slug, pk=None):
         """Set or correct the outcome and `concluded_at` (with an `outcome_note`). 200 with the
         dispute; 400 when `concluded_at` is before the report or the last session."""
+        dispute = self.get_object()
         payload = ConcludeInputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        services.dispute_conclude(dispute=self.get_object(), **payload.validated_data)
+        services.dispute_conclude(dispute=dispute, **payload.validated_data)
         dispute = selectors.dispute_get(community=self.community, user=request.user, pk=pk)
         return Response(
             DisputeDetailSerializer(dispute, context=self.get_serializer_context()).data

@@ -150,10 +150,11 @@ class FacilityViewSet(RecordViewSet):
         """Record a status change: `status` (in_service, out_of_service, retired) from `at` on,
         with an optional `note`. 201 with the change; 400 when `at` is before the registration
         or in the future."""
+        facility = self.get_object()
         payload = StatusChangeInputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         change = services.facility_status_change(
-            facility=self.get_object(), actor=request.user, **payload.validated_data
+            facility=facility, actor=request.user, **payload.validated_data
         )
         return Response(FacilityStatusChangeSerializer(change).data, status=status.HTTP_201_CREATED)
 
@@ -280,11 +281,10 @@ class HazardViewSet(RecordViewSet):
     def rectify(self, request, slug, pk=None):
         """Record the rectification at `at` (with a `note`). 400 when the hazard is not awaiting
         rectification or `at` is before its previous step."""
+        hazard = self.get_object()
         payload = RectifyInputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        services.hazard_rectify(
-            hazard=self.get_object(), actor=request.user, **payload.validated_data
-        )
+        services.hazard_rectify(hazard=hazard, actor=request.user, **payload.validated_data)
         return self._detail(pk)
 
     @extend_schema(request=ReinspectInputSerializer, responses={200: HazardDetailSerializer})
@@ -292,11 +292,10 @@ class HazardViewSet(RecordViewSet):
     def reinspect(self, request, slug, pk=None):
         """Record the re-inspection at `at`: `passed` true closes the loop, false reopens it.
         400 when the hazard is not rectified or `at` is before the rectification."""
+        hazard = self.get_object()
         payload = ReinspectInputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        services.hazard_reinspect(
-            hazard=self.get_object(), actor=request.user, **payload.validated_data
-        )
+        services.hazard_reinspect(hazard=hazard, actor=request.user, **payload.validated_data)
         return self._detail(pk)
 
     def _detail(self, pk):
