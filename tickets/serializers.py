@@ -6,7 +6,6 @@ with offset (UTC); `paused_seconds` is in seconds.
 """
 
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -39,14 +38,6 @@ class CategorySerializer(serializers.ModelSerializer):
             "resolution_unit",
             "is_active",
         ]
-
-    def validate_code(self, value):
-        others = Category.objects.filter(community=self.context["community"], code=value)
-        if self.instance is not None:
-            others = others.exclude(pk=self.instance.pk)
-        if others.exists():
-            raise serializers.ValidationError(_("This code is already used in this community."))
-        return value
 
 
 class _Named(serializers.Serializer):

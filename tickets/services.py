@@ -86,7 +86,8 @@ def event_apply(ticket: Ticket, event: TicketEvent) -> None:
     paused_since/paused_seconds and deadlines moved by each paused interval; the latest rating.
     Event `data` keys `assignee` / `organisation` (ids or null) set the assignment.
     """
-    at, data = event.at, event.data
+    # UTC throughout: aware arithmetic within one zone is wall-clock arithmetic across DST.
+    at, data = event.at.astimezone(datetime.UTC), event.data
     if event.kind == E.TRANSITION:
         ticket.status = event.to_status
         if event.to_status == S.RESOLVED:
@@ -117,12 +118,12 @@ def event_apply(ticket: Ticket, event: TicketEvent) -> None:
     elif event.kind == E.PAUSE:
         ticket.paused_since = at
     elif event.kind == E.RESUME:
-        paused = at - ticket.paused_since
+        paused = at - ticket.paused_since.astimezone(datetime.UTC)
         ticket.paused_seconds += round(paused.total_seconds())
         if ticket.response_due_at is not None and ticket.first_response_at is None:
-            ticket.response_due_at += paused
+            ticket.response_due_at = ticket.response_due_at.astimezone(datetime.UTC) + paused
         if ticket.resolution_due_at is not None:
-            ticket.resolution_due_at += paused
+            ticket.resolution_due_at = ticket.resolution_due_at.astimezone(datetime.UTC) + paused
         ticket.paused_since = None
     elif event.kind == E.RATE:
         ticket.rating = event.rating
@@ -213,6 +214,49 @@ def _required(value: str, field: str, message) -> str:
     if not value:
         raise ValidationError({field: [message]})
     return value
+
+
+# --- categories --------------------------------------------------------------------------------
+
+
+CATEGORY_FIELDS = [
+    "kind",
+    "code",
+    "name",
+    "responsible_party",
+    "is_facility_fault",
+    "is_property_service",
+    "response_target",
+    "response_unit",
+    "resolution_target",
+    "resolution_unit",
+    "is_active",
+]
+
+
+@transaction.atomic
+def category_create(*, community: Community, **fields) -> Category:
+    """Create a category (responsibility list entry with SLA targets) of `community`.
+    Raises ValidationError keyed by field (code taken in this community, bad unit, ...)."""
+    return _category_save(Category(community=community, **fields))
+
+
+@transaction.atomic
+def category_update(*, category: Category, data: dict) -> Category:
+    """Change any of CATEGORY_FIELDS. Tickets keep the deadlines they were given at submission."""
+    for name in CATEGORY_FIELDS:
+        if name in data:
+            setattr(category, name, data[name])
+    return _category_save(category)
+
+
+def _category_save(category: Category) -> Category:
+    category.full_clean(exclude=["community"], validate_unique=False, validate_constraints=False)
+    taken = Category.objects.filter(community_id=category.community_id, code=category.code)
+    if taken.exclude(pk=category.pk).exists():
+        raise ValidationError({"code": [_("This code is already used in this community.")]})
+    category.save()
+    return category
 
 
 # --- intake ------------------------------------------------------------------------------------

@@ -65,7 +65,8 @@ def deadline(
     if target is None:
         return None
     if unit == HOURS:
-        return (start + datetime.timedelta(hours=target)).astimezone(datetime.UTC)
+        # In UTC: aware arithmetic within one zone would add wall-clock time across DST.
+        return start.astimezone(datetime.UTC) + datetime.timedelta(hours=target)
     if unit == WORKING_DAYS:
         local = start.astimezone(tz)
         day = add_working_days(local.date(), target)
