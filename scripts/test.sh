@@ -18,6 +18,18 @@ if ! redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1; then
   for _ in $(seq 30); do redis-cli ping >/dev/null 2>&1 && break; sleep 1; done
 fi
 
+# Without DATABASE_URL the suite uses a `gongzhi` role (created here once, as the postgres
+# system user) so it also works where PostgreSQL asks TCP clients for a password (Debian's default).
+if [[ -z "${DATABASE_URL:-}" ]]; then
+  export DATABASE_URL=postgres://gongzhi:gongzhi@127.0.0.1:5432/gongzhi
+  if ! psql "postgres://gongzhi:gongzhi@127.0.0.1:5432/postgres" -qc 'select 1' >/dev/null 2>&1; then
+    echo "Creating the PostgreSQL role gongzhi"
+    AS_POSTGRES=(sudo -u postgres)
+    [[ $(id -u) -eq 0 ]] && AS_POSTGRES=(runuser -u postgres --)
+    "${AS_POSTGRES[@]}" psql -qc "CREATE ROLE gongzhi LOGIN CREATEDB PASSWORD 'gongzhi'"
+  fi
+fi
+
 PY=.venv/bin/python
 echo "== ruff"
 .venv/bin/ruff check .

@@ -56,3 +56,9 @@ def test_anonymous_visitors_switch_with_a_cookie_on_the_login_page(client, db):
     page = client.get(reverse("login")).content.decode()
     assert "Log in to Gongzhi" in page
     assert client.post(reverse("community:language"), {"language": "en"}).status_code == 302
+
+
+def test_visitors_get_chinese_whatever_their_browser_says(client, db):
+    page = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert '<html lang="zh-CN">' in page
+    assert "登录共治平台" in page
