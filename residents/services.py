@@ -13,13 +13,21 @@ from .identifiers import id_number_decrypt, id_number_normalise, id_number_prote
 from .models import Building, Household, IdentityAccessLog, Resident, Unit
 
 
-def _save(obj: models.Model, *, duplicate: models.QuerySet, field: str, message) -> None:
-    """Validate `obj` (fields and the unique rule `duplicate` describes), then save it."""
-    errors: dict[str, list] = {}
+def _save(
+    obj: models.Model,
+    *,
+    duplicate: models.QuerySet,
+    field: str,
+    message,
+    errors: dict[str, list] | None = None,
+) -> None:
+    """Validate `obj` (fields and the unique rule `duplicate` describes), then save it; raise
+    every error at once, with those the caller found already (`errors`)."""
+    errors = dict(errors or {})
     try:
         obj.full_clean(validate_unique=False, validate_constraints=False)
     except ValidationError as exc:
-        errors = exc.message_dict
+        errors = {**exc.message_dict, **errors}
     if field not in errors and duplicate.exclude(pk=obj.pk).exists():
         errors[field] = [message]
     if errors:
@@ -183,8 +191,6 @@ def _resident_save(resident: Resident, *, phone: str, id_number: str | None) -> 
             resident.id_number_encrypted = protected.encrypted
             resident.id_number_hash = protected.hash
             resident.id_number_masked = protected.masked
-    if errors:
-        raise ValidationError(errors)
     _save(
         resident,
         duplicate=Resident.objects.filter(
@@ -192,6 +198,7 @@ def _resident_save(resident: Resident, *, phone: str, id_number: str | None) -> 
         ).exclude(id_number_hash=""),
         field="id_number",
         message=_("This ID-card number is already registered for another resident."),
+        errors=errors,
     )
     return resident
 

@@ -92,17 +92,21 @@ class RegistryFormView(CommunityPageMixin, FormView):
     def get(self, request, *args, **kwargs):
         if not self.tenancy.can(self.resource, permissions.WRITE):
             raise PermissionDenied
+        self.load()
         return super().get(request, *args, **kwargs)
 
-    def setup(self, request, *args, **kwargs):
-        super().setup(request, *args, **kwargs)
-        self.is_edit = "pk" in kwargs
+    def post(self, request, *args, **kwargs):
+        self.load()
+        return super().post(request, *args, **kwargs)
 
-    def get_form_kwargs(self):
-        if self.is_edit and self.object is None:
+    def load(self) -> None:
+        """The row being edited (404 when it is not this community's)."""
+        if "pk" in self.kwargs:
             self.object = self.get_selector(
                 community=self.community, user=self.request.user, pk=self.kwargs["pk"]
             )
+
+    def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
         kwargs["community"] = self.community
         if self.object is not None:
@@ -162,7 +166,7 @@ class BuildingFormView(RegistryFormView):
     get_selector = staticmethod(selectors.building_get)
 
     def heading(self):
-        return _("Edit building") if self.is_edit else _("New building")
+        return _("Edit building") if self.object else _("New building")
 
     def save(self, form):
         if self.object:
@@ -200,7 +204,7 @@ class UnitFormView(RegistryFormView):
     get_selector = staticmethod(selectors.unit_get)
 
     def heading(self):
-        return _("Edit unit") if self.is_edit else _("New unit")
+        return _("Edit unit") if self.object else _("New unit")
 
     def get_initial(self):
         return {"building": self.request.GET.get("building")}
@@ -246,7 +250,7 @@ class HouseholdFormView(RegistryFormView):
     get_selector = staticmethod(selectors.household_get)
 
     def heading(self):
-        return _("Edit household") if self.is_edit else _("New household")
+        return _("Edit household") if self.object else _("New household")
 
     def get_initial(self):
         return {"unit": self.request.GET.get("unit")}
@@ -291,7 +295,8 @@ class ResidentDetailView(RegistryDetailView):
             context["can_reveal"] = True
             context["access_log"] = selectors.access_log_for_resident(resident=self.object)[:20]
             context["reveal_forms"] = {
-                f: RevealForm(initial={"field": f}, prefix=f) for f in IdentityAccessLog.Field
+                f: RevealForm(initial={"field": f}, auto_id=f"id_{f}_%s")
+                for f in IdentityAccessLog.Field
             }
         return context
 
@@ -306,8 +311,8 @@ class ResidentRevealView(ResidentDetailView):
     def post(self, request, *args, **kwargs):
         self.object = self.get_object()
         field = request.POST.get("field", "")
-        form = RevealForm(request.POST, prefix=field if field in IdentityAccessLog.Field else None)
-        context = self.get_context_data(object=self.object)
+        known = field in IdentityAccessLog.Field.values
+        form = RevealForm(request.POST, auto_id=f"id_{field}_%s" if known else "id_%s")
         if form.is_valid():
             try:
                 value = services.resident_reveal(
@@ -316,11 +321,11 @@ class ResidentRevealView(ResidentDetailView):
             except ValidationError as exc:
                 form_add_service_errors(form, exc)
             else:
-                context["revealed"] = {form.cleaned_data["field"]: value}
-                context["access_log"] = selectors.access_log_for_resident(resident=self.object)[:20]
-        if form.errors and field in IdentityAccessLog.Field:
+                self.revealed = {field: value}
+        context = self.get_context_data(object=self.object)
+        if form.errors and known:
             context["reveal_forms"][field] = form
-        return self.render_to_response(context, status=200 if not form.errors else 400)
+        return self.render_to_response(context, status=400 if form.errors else 200)
 
 
 class ResidentFormView(RegistryFormView):
@@ -330,24 +335,24 @@ class ResidentFormView(RegistryFormView):
     form_class = ResidentForm
     get_selector = staticmethod(selectors.resident_get)
 
-    def setup(self, request, *args, **kwargs):
-        super().setup(request, *args, **kwargs)
-        self.household = None
+    household = None
 
     def heading(self):
-        return _("Edit resident") if self.is_edit else _("New resident")
+        return _("Edit resident") if self.object else _("New resident")
 
-    def get_form_kwargs(self):
-        kwargs = super().get_form_kwargs()
-        kwargs["resident"] = self.object
-        if not self.is_edit:
+    def load(self) -> None:
+        super().load()
+        if self.object is None:
             self.household = selectors.household_get(
                 community=self.community, user=self.request.user, pk=self.kwargs["household_pk"]
             )
-        return kwargs
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "resident": self.object}
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(household=self.household or self.object.household, **kwargs)
+        household = self.household or self.object.household
+        return super().get_context_data(household=household, **kwargs)
 
     def save(self, form):
         if self.object:

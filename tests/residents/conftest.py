@@ -3,8 +3,10 @@ residents.identifiers, and register files built in memory."""
 
 import datetime
 import random
+from decimal import Decimal
 
 import pytest
+from django.utils import translation
 
 from residents import services
 
@@ -52,3 +54,50 @@ def identified(world, known_id):
     return services.resident_update(
         resident=world.a.resident, data={"phone": "138 0013 8000", "id_number": known_id}
     )
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    """Uploaded registers land in a per-test directory."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """Messages are asserted in their English source form (requests follow the user's language)."""
+    with translation.override("en"):
+        yield
+
+
+def populate(side, households: int) -> None:
+    """`households` more households (two residents each, with phones and ID numbers) across
+    new buildings and units of `side`'s compound, in bulk."""
+    from residents.identifiers import id_number_protect
+    from residents.models import Building, Household, Resident, Unit
+
+    community, compound = side.community, side.building.compound
+    count = -(-households // 10)
+    buildings = Building.objects.bulk_create(
+        Building(community=community, compound=compound, name=f"{100 + i}号楼")
+        for i in range(count)
+    )
+    units = Unit.objects.bulk_create(
+        Unit(community=community, building=b, name="1单元") for b in buildings
+    )
+    homes = Household.objects.bulk_create(
+        Household(community=community, unit=units[i // 10], room=f"{'ABCDEFGHIJ'[i % 10]}01",
+                  floor_area_m2=Decimal("80.00"))
+        for i in range(households)
+    )  # fmt: skip
+    ids, phones = id_numbers(2 * households), mobiles(2 * households)
+    residents = []
+    for i, home in enumerate(homes):
+        for j in range(2):
+            protected = id_number_protect(ids[2 * i + j])
+            residents.append(Resident(
+                community=community, household=home, name=f"住户{i}-{j}",
+                relation="owner" if j == 0 else "family", phone=f"+86{phones[2 * i + j]}",
+                id_number_encrypted=protected.encrypted, id_number_hash=protected.hash,
+                id_number_masked=protected.masked,
+            ))  # fmt: skip
+    Resident.objects.bulk_create(residents)
