@@ -63,6 +63,17 @@ def test_the_sixth_attempt_is_refused_even_with_the_right_password(client, alice
     assert login(client, "bob", PASSWORD).status_code == 302
 
 
+def test_the_lockout_page_explains_the_wait_and_offers_a_reset(client, alice, settings):
+    settings.AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+    for _ in range(5):
+        login(client, "alice", "wrong")
+    response = login(client, "alice", PASSWORD)
+    page = response.content.decode()
+    assert response.status_code == 429
+    assert "密码连续输错 5 次，此账号在本设备上已锁定 15 分钟" in page
+    assert f'href="{reverse("password_reset")}"' in page
+
+
 def test_an_operator_reset_lifts_the_lock(client, alice):
     for _ in range(6):
         login(client, "alice", "wrong")
@@ -145,11 +156,13 @@ def test_api_token_page_creates_and_replaces_the_token(client, alice, api_as):
 def test_the_token_authenticates_api_requests(client, world):
     staff = world.a.users["committee_staff"]
     token = Token.objects.create(user=staff)
-    url = "/api/schema/"
-    api = client.get(url, HTTP_AUTHORIZATION=f"Token {token.key}")
-    assert api.status_code == 200
-    from rest_framework.authentication import TokenAuthentication
-    from rest_framework.test import APIRequestFactory
-
-    request = APIRequestFactory().get("/", HTTP_AUTHORIZATION=f"Token {token.key}")
-    assert TokenAuthentication().authenticate(request)[0] == staff
+    url = f"/api/v1/c/{world.a.community.slug}/buildings/"
+    response = client.get(url, HTTP_AUTHORIZATION=f"Token {token.key}")
+    assert response.status_code == 200
+    assert [b["name"] for b in response.json()["results"]] == ["1号楼"]
+    # 403 rather than 401: SessionAuthentication comes first and sends no WWW-Authenticate.
+    assert client.get(url).status_code == 403
+    wrong = client.get(url, HTTP_AUTHORIZATION="Token wrong")
+    assert (wrong.status_code, wrong.json()["detail"]) == (403, "认证令牌无效。")
+    other = Token.objects.create(user=world.b.users["committee_staff"])
+    assert client.get(url, HTTP_AUTHORIZATION=f"Token {other.key}").status_code == 404
