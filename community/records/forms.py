@@ -111,6 +111,18 @@ class AttendanceForm(CommunityModelForm):
         model = MeetingAttendance
         fields = ["organisation", "attendees", "headcount"]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # No initial value: an untouched extra row stays empty and is skipped.
+        self.fields["headcount"].initial = None
+        self.fields["headcount"].required = False
+        self.fields["headcount"].help_text = _("Empty: 1.")
+
+    def data_for_service(self) -> dict:
+        data = super().data_for_service()
+        data["headcount"] = data.get("headcount") or 1
+        return data
+
 
 class NewTopicForm(CommunityModelForm):
     """A topic entered together with its meeting (raised at the meeting's time)."""
@@ -336,14 +348,17 @@ class QuestionForm(CommunityModelForm):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Choice questions: one choice per line."),
     )
+    # Unticked by default, so an untouched extra row stays empty and is skipped.
+    optional = forms.BooleanField(label=_("Optional"), required=False)
 
     class Meta:
         model = SurveyQuestion
-        fields = ["kind", "text", "is_required"]
+        fields = ["kind", "text"]
 
     def data_for_service(self) -> dict:
         data = super().data_for_service()
         data["choices"] = self.cleaned_data.get("choices_text", "").splitlines()
+        data["is_required"] = not self.cleaned_data.get("optional")
         return data
 
 

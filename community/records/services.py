@@ -229,9 +229,12 @@ def opinion_submit(
 ) -> Opinion:
     """Record a resident opinion (online by the resident, or from a box or forum by staff).
     `received_at` defaults to now. Raises ValidationError when the content is empty."""
+    if not submitter_name:
+        resident = resident_for_user(community=community, user=user)
+        submitter_name = resident.name if resident else (user.get_full_name() or user.username)
     opinion = Opinion(
         submitter=user,
-        submitter_name=submitter_name or (user.get_full_name() or user.username),
+        submitter_name=submitter_name,
         channel=channel,
         content=content,
         received_at=received_at or timezone.now(),

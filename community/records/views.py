@@ -1130,7 +1130,7 @@ class SurveyForm(RecordFormView):
                 {
                     "kind": q.kind,
                     "text": q.text,
-                    "is_required": q.is_required,
+                    "optional": not q.is_required,
                     "choices_text": "\n".join(q.choices),
                 }
                 for q in self.object.questions.all()
