@@ -99,8 +99,7 @@ def test_in_progress_reaches_its_state_through_the_lifecycle_at_an_unknown_insta
     assert events(t) == [
         ("", "submitted", at, None),
         ("submitted", "accepted", at, True),
-        ("accepted", "dispatched", at, True),
-        ("dispatched", "in_progress", at, True),
+        ("accepted", "in_progress", at, True),
     ]
     assert (t.status, t.data_flags, t.exclude_from_durations) == (
         "in_progress",
@@ -146,6 +145,12 @@ def test_close_times_that_contradict_or_lack(imported):
         None,
     )
     assert open_.events.count() == 1
+    # No due dates in the file: the SLA of 邻里纠纷 (24 hours; 10 China working days) from
+    # Wed 6 March 2024 08:00 (UTC+8): the 10th working day after is Wed 20 March.
+    assert (open_.response_due_at, open_.resolution_due_at) == (
+        utc(2024, 3, 7, 0),
+        utc(2024, 3, 20, 0),
+    )
     assert no_close.data_flags == [
         "closed_without_close_time",
         "unknown_channel",
@@ -284,3 +289,25 @@ def test_mojibake_repaired_only_when_unambiguous():
     # Mixed with text that is not Latin-1: cannot be undone as a whole, left alone.
     assert repair_text("已处理 â\x80\x99") == ("已处理 â\x80\x99", False)
     assert repair_text("plain") == ("plain", False)
+
+
+def test_the_insert_path_of_other_databases_writes_the_same(
+    monkeypatch, portal_csv, portal_mapping
+):
+    """PostgreSQL gets COPY; other databases a multi-row INSERT ... RETURNING (run here on
+    PostgreSQL, which speaks it too)."""
+    monkeypatch.setattr("tickets.importing.bulk.use_copy", lambda: False)
+    community = factories.CommunityFactory(slug="insert-path")
+    summary = service_requests_import(
+        path=portal_csv(ROWS), mapping=portal_mapping, community=community
+    )
+    assert (summary.created, sum(summary.refused.values())) == (8, 4)
+    t = Ticket.objects.get(community=community, external_id="P-1")
+    assert (t.title, t.status, t.closed_at, t.data_flags) == (
+        "厨房水管漏水",
+        "closed",
+        utc(2024, 3, 1, 7, 30),
+        [],
+    )
+    assert events(t)[0][:3] == ("", "submitted", utc(2024, 3, 1, 1))
+    assert t.events.get(to_status="submitted").data["source"]["status"] == "已关闭"

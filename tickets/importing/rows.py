@@ -9,10 +9,13 @@ import zoneinfo
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
+from types import SimpleNamespace
+from typing import ClassVar
 
 from django.utils.translation import gettext_lazy as _
 
-from tickets.models import Ticket
+from tickets.models import Ticket, TicketEvent
+from tickets.services import FLAG_CALENDAR_UNKNOWN, event_apply
 
 from .mapping import Mapping
 
@@ -25,15 +28,13 @@ PATHS = {
     S.SUBMITTED: (),
     S.ACCEPTED: (S.ACCEPTED,),
     S.DISPATCHED: (S.ACCEPTED, S.DISPATCHED),
-    S.IN_PROGRESS: (S.ACCEPTED, S.DISPATCHED, S.IN_PROGRESS),
+    S.IN_PROGRESS: (S.ACCEPTED, S.IN_PROGRESS),  # "start" from accepted (tickets/rules.py)
     S.RESOLVED: (S.RESOLVED,),
     S.CLOSED: (S.RESOLVED, S.CLOSED),
     S.REJECTED: (S.REJECTED,),
     S.CANCELLED: (S.CANCELLED,),
     S.DUPLICATE: (S.DUPLICATE,),
 }
-# First response (brief, event conventions): staff or import transitions to these states.
-RESPONSE_STATES = frozenset({S.ACCEPTED, S.DISPATCHED, S.REJECTED, S.RESOLVED})
 UNKNOWN = {"instant_unknown": True}
 
 FLAGS = {
@@ -62,6 +63,9 @@ FLAGS = {
     "text_repaired": _("Double-encoded UTF-8 text repaired"),
     "unknown_request_type": _("Request type not in the mapping: fallback category"),
     "unknown_channel": _("Channel not in the mapping: default channel"),
+    FLAG_CALENDAR_UNKNOWN: _(
+        "No working-day calendar for the year of an SLA deadline: left without that deadline"
+    ),
 }
 REASONS = {
     "no_community": _("No community"),
@@ -85,10 +89,15 @@ class Refused(Exception):
 
 @dataclass(slots=True)
 class Event:
+    """A transition by the import; duck-types TicketEvent for `event_apply`."""
+
     from_status: str
     to_status: str
     at: datetime
     data: dict
+    kind: ClassVar[str] = TicketEvent.Kind.TRANSITION
+    actor_kind: ClassVar[str] = TicketEvent.ActorKind.IMPORT
+    rating: ClassVar[None] = None
 
 
 @dataclass(slots=True)
@@ -115,17 +124,19 @@ class Record:
         """Any instant the source did not give makes the ticket's durations unknown."""
         return any(e.data.get("instant_unknown") for e in self.events)
 
-    @property
-    def first_response_at(self) -> datetime | None:
-        return next((e.at for e in self.events if e.to_status in RESPONSE_STATES), None)
-
-    @property
-    def resolved_at(self) -> datetime | None:
-        return next((e.at for e in reversed(self.events) if e.to_status == S.RESOLVED), None)
-
-    @property
-    def closed_at(self) -> datetime | None:
-        return next((e.at for e in self.events if e.to_status == S.CLOSED), None)
+    def derived(self) -> dict:
+        """The ticket's derived columns, replayed from its events by the ticket core's own
+        `event_apply` (so they equal what the lifecycle services would store)."""
+        ticket = SimpleNamespace(
+            status="",
+            first_response_at=None,
+            resolved_at=None,
+            closed_at=None,
+            duplicate_of_id=None,
+        )
+        for event in self.events:
+            event_apply(ticket, event)
+        return vars(ticket)
 
 
 C1_CONTROLS = re.compile("[\x80-\x9f]")
@@ -314,6 +325,8 @@ def _transitions(state, submitted_at, closed_at, flags: set) -> list[Event]:
             at = submitted_at
     events, previous = [], S.SUBMITTED
     for to in path:
-        events.append(Event(previous, to, at, dict(data)))
+        # A merge names the ticket it went into; the source does not say which.
+        extra = {"into": None} if to == S.DUPLICATE else {}
+        events.append(Event(previous, to, at, {**data, **extra}))
         previous = to
     return events

@@ -23,8 +23,9 @@ from tqdm import tqdm
 
 from community.models import Community, Organisation
 from tickets.models import Category, Ticket, TicketEvent
+from tickets.services import ticket_deadlines
 
-from .bulk import insert_rows
+from .bulk import insert_rows, upsert_rows
 from .mapping import Mapping
 from .rows import Record, Refused, RowReader
 
@@ -44,6 +45,7 @@ TICKET_FIELDS = [
     "first_response_at",
     "resolved_at",
     "closed_at",
+    "duplicate_of",
     "responsible_party",
     "data_flags",
     "exclude_from_durations",
@@ -218,6 +220,17 @@ class _Writer:
                 self.summary.refuse(record.line, "duplicate_in_file", record.external_id)
                 continue
             seen.add(key)
+            response_due, resolution_due = record.response_due_at, record.resolution_due_at
+            if (response_due is None or resolution_due is None) and (
+                category.response_target or category.resolution_target
+            ):
+                # No due date in the source: the category's SLA at submission (METRICS.md).
+                sla_response, sla_resolution, sla_flags = ticket_deadlines(
+                    category=category, submitted_at=record.submitted_at, tz=community.tz
+                )
+                response_due = response_due or sla_response
+                resolution_due = resolution_due or sla_resolution
+                record.flags = sorted({*record.flags, *sla_flags})
             ticket = {
                 "community_id": community.pk,
                 "source": self.source,
@@ -229,15 +242,12 @@ class _Writer:
                 "description": record.description,
                 "location_text": record.location,
                 "submitted_at": record.submitted_at,
-                "response_due_at": record.response_due_at,
-                "resolution_due_at": record.resolution_due_at,
-                "status": record.status,
-                "first_response_at": record.first_response_at,
-                "resolved_at": record.resolved_at,
-                "closed_at": record.closed_at,
+                "response_due_at": response_due,
+                "resolution_due_at": resolution_due,
                 "responsible_party": category.responsible_party,
                 "data_flags": record.flags,
                 "exclude_from_durations": record.exclude_from_durations,
+                **record.derived(),
             }
             if hit:
                 ticket["id"] = hit[0]
@@ -252,7 +262,7 @@ class _Writer:
         if old:
             # Known tickets: the import's fields are overwritten, fields the import does not own
             # (assignee, supervision, ...) keep their values.
-            insert_rows(Ticket, [t for t, _r in old], with_pk=True, update_fields=TICKET_FIELDS)
+            upsert_rows(Ticket, [t for t, _r in old], update_fields=TICKET_FIELDS)
             # Re-imported: the source's history replaces the previous import's, and events
             # written in the portal since stay.
             TicketEvent.objects.filter(
