@@ -580,7 +580,9 @@ def survey_save(
     return survey
 
 
-def _respondent_key(survey: Survey, *, user: User, resident: Resident | None) -> str:
+def survey_respondent_key(survey: Survey, *, user: User, resident: Resident | None) -> str:
+    """The keyed hash enforcing one response per resident or household (the survey's scope).
+    Raises ValidationError for a per-household survey when the user has no household."""
     if survey.scope == Survey.Scope.HOUSEHOLD:
         if resident is None:
             raise ValidationError(
@@ -612,7 +614,7 @@ def survey_answer(*, survey: Survey, user: User, answers: dict[int, Any]) -> Sur
     if not survey.opens_at <= now < survey.closes_at:
         raise ValidationError({"survey": _("This survey is not open.")})
     resident = resident_for_user(community=survey.community, user=user)
-    key = _respondent_key(survey, user=user, resident=resident)
+    key = survey_respondent_key(survey, user=user, resident=resident)
     if SurveyResponse.objects.filter(
         community=survey.community, survey=survey, respondent_key=key
     ).exists():
