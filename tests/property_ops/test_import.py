@@ -129,16 +129,17 @@ def test_bad_rows_are_listed_and_nothing_is_saved(world, staff):
     response = post(staff, xlsx(bad), dry_run=False)
     assert response.status_code == 400
     errors = [(e["row"], e["column"], e["reason"]) for e in response.json()["errors"]]
+    # Reasons come in the interface language (zh-hans by default).
     assert errors == [
-        (4, "隐患编号", "Row 3 has the same reference number."),
-        (5, "隐患部位", "This is required."),
-        (5, "隐患描述", "This is required."),
-        (5, "发现时间", "Write a date and time like 2024-03-05 14:30, or a date like 2024-03-05."),
-        (5, "隐患类别", "Write one of: 火灾、电气、燃气、结构、高空坠物、防汛、交通、其他."),
-        (6, "整改期限", "Cannot be before the day it was found."),
-        (6, "复查时间", "A re-inspection needs the rectification time."),
-        (7, "整改完成时间", "Cannot be before the hazard was found."),
-        (7, "复查时间", "A re-inspection result needs its time."),
+        (4, "隐患编号", "与第 3 行的隐患编号重复。"),
+        (5, "隐患部位", "此项必填。"),
+        (5, "隐患描述", "此项必填。"),
+        (5, "发现时间", "请填写日期时间，如 2024-03-05 14:30，或日期，如 2024-03-05。"),
+        (5, "隐患类别", "请填写以下之一：火灾、电气、燃气、结构、高空坠物、防汛、交通、其他。"),
+        (6, "整改期限", "不能早于发现当天。"),
+        (6, "复查时间", "有复查时间时须填写整改完成时间。"),
+        (7, "整改完成时间", "不能早于隐患发现时间。"),
+        (7, "复查时间", "有复查结果时须填写复查时间。"),
     ]
     assert response.json()["committed"] is False
     assert not Hazard.objects.exists()

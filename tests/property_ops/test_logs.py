@@ -64,7 +64,7 @@ def test_a_status_change_before_registration_or_in_the_future_is_refused(world, 
         services.facility_status_change(
             facility=facility, status="retired", at=ago(days=-1), actor=actor
         )
-    assert error.value.message_dict["at"] == ["Cannot be in the future."]
+    assert error.value.message_dict["at"] == ["不能晚于当前时间。"]
     assert facility.status_changes.count() == 1
 
 
@@ -150,7 +150,7 @@ def test_rectification_deadline_before_finding_is_refused(world):
             found_at=ago(days=3),
             rectify_by=timezone.localdate() - timedelta(days=10),
         )
-    assert error.value.message_dict == {"rectify_by": ["Cannot be before the day it was found."]}
+    assert error.value.message_dict == {"rectify_by": ["不能早于发现当天。"]}
 
 
 def test_patrol_visits_count_only_inside_their_window(world, records, api_as):
@@ -272,7 +272,7 @@ def test_page_form_times_are_local_and_errors_name_the_field(world, records, pag
     future = timezone.localtime(ago(days=-2)).strftime("%Y-%m-%dT%H:%M")
     response = client.post(url, {"at": future})
     assert response.status_code == 200
-    assert response.context["form"].errors == {"at": ["Cannot be in the future."]}
+    assert response.context["form"].errors == {"at": ["不能晚于当前时间。"]}
     hazard.refresh_from_db()
     assert hazard.status == Hazard.Status.OPEN
     response = client.post(url, {"at": "2025-01-01T08:00", "note": "已清理"})
