@@ -34,10 +34,12 @@ DEIDENTIFIED_ROLES = frozenset({Role.EVALUATOR, Role.OWNERS_COMMITTEE})
 ROW_RELATED = ("category", "building", "unit", "household", "assignee", "assigned_organisation")
 
 
-def roles_of(*, community: Community, user: User) -> frozenset[str]:
-    """The active membership roles of `user` in `community` (one query)."""
+def roles_of(*, community_id: int, user: User | None) -> frozenset[str]:
+    """The active membership roles of `user` in the community (one query; none for None)."""
+    if user is None:
+        return frozenset()
     return frozenset(
-        Membership.objects.filter(community=community, user=user, is_active=True).values_list(
+        Membership.objects.filter(community_id=community_id, user=user, is_active=True).values_list(
             "role", flat=True
         )
     )
@@ -101,7 +103,7 @@ def ticket_get(
 ) -> Ticket:
     """One ticket of `kind`; Http404 when missing, of another community, or not visible."""
     if roles is None:
-        roles = roles_of(community=community, user=user)
+        roles = roles_of(community_id=community.pk, user=user)
     try:
         return ticket_queue(community=community, user=user, roles=roles, kind=kind).get(pk=pk)
     except (Ticket.DoesNotExist, ValueError, TypeError):

@@ -2,7 +2,7 @@
 
 Output serializers read only what the selectors loaded for the whole page (no per-row query).
 Every text field is returned as data (JSON strings), never as HTML. Instants are ISO 8601
-with offset (UTC); `paused_seconds` is in seconds.
+with their UTC offset; `paused_seconds` is in seconds.
 """
 
 from django.utils import timezone
@@ -42,6 +42,12 @@ class CategorySerializer(serializers.ModelSerializer):
 
 class _Named(serializers.Serializer):
     id = serializers.IntegerField()
+    name = serializers.CharField()
+
+
+class _CategoryRef(serializers.Serializer):
+    id = serializers.IntegerField()
+    code = serializers.CharField()
     name = serializers.CharField()
 
 
@@ -133,7 +139,7 @@ class TicketSerializer(serializers.ModelSerializer):
             )
         return contacts[ticket.pk]
 
-    @extend_schema_field({"type": "object", "properties": {"id": {}, "code": {}, "name": {}}})
+    @extend_schema_field(_CategoryRef)
     def get_category(self, ticket):
         c = ticket.category
         return {"id": c.pk, "code": c.code, "name": c.name}

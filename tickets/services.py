@@ -40,6 +40,7 @@ from residents.models import Building, Household, Resident, Unit
 from . import rules, sla
 from .models import Category, ResponsibleParty, Ticket, TicketEvent, TicketKind, TicketSequence
 from .rules import TransitionNotAllowed
+from .selectors import roles_of
 from .signals import ticket_events_recorded
 
 S = Ticket.Status
@@ -184,23 +185,13 @@ class _Act:
         ticket_events_recorded.send(sender=Ticket, ticket=self.ticket, events=self.events)
 
 
-def _roles(community_id: int, user: User | None) -> frozenset[str]:
-    if user is None:
-        return frozenset()
-    return frozenset(
-        Membership.objects.filter(community_id=community_id, user=user, is_active=True).values_list(
-            "role", flat=True
-        )
-    )
-
-
 @contextmanager
 def _acting(action: str, *, ticket: Ticket, actor: User | None, at) -> Iterator[_Act]:
     """Lock `ticket`, check the rule for `action`, yield an _Act, then save it all."""
     at = at or timezone.now()
     with transaction.atomic():
         locked = Ticket.objects.select_for_update().get(pk=ticket.pk)
-        roles = _roles(locked.community_id, actor)
+        roles = roles_of(community_id=locked.community_id, user=actor)
         reason = rules.refusal(action, locked, actor, roles, at)
         if reason:
             raise TransitionNotAllowed(reason)
@@ -343,7 +334,7 @@ def ticket_submit(
         ).first()
         if existing is not None:
             return existing
-    roles = _roles(community.pk, actor)
+    roles = roles_of(community_id=community.pk, user=actor)
     staff_roles = rules.MANAGERS | ({Role.TECHNICIAN} if kind == TicketKind.WORK_ORDER else set())
     fields: dict = {
         "title": title.strip(),

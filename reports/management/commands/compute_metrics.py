@@ -1,0 +1,96 @@
+"""manage.py compute_metrics --community SLUG --period 2015 [--as-of ISO] [--json]"""
+
+import json
+from datetime import datetime
+
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from community.models import Community
+from reports.metrics import metric_label
+from reports.periods import Period
+from reports.services import metrics_compute
+
+
+class Command(BaseCommand):
+    help = (
+        "Compute and store every figure of a community for a period (2015, 2015-Q3, 2015-07) as "
+        "of an instant; print {key: {value, numerator, denominator, n, excluded}} with --json."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--community", required=True, help="community slug")
+        parser.add_argument("--period", required=True, help="2015 | 2015-Q3 | 2015-07")
+        parser.add_argument(
+            "--as-of",
+            help="ISO 8601 instant (default now); without an offset it is read in the "
+            "community's time zone",
+        )
+        parser.add_argument("--json", action="store_true", dest="as_json", help="print JSON")
+
+    def handle(self, *args, community, period, as_of, as_json, **options):
+        found = Community.objects.filter(slug=community).first()
+        if found is None:
+            raise CommandError(_("community: no community with slug “%s”") % community)
+        try:
+            parsed = Period.parse(period)
+        except ValidationError as error:
+            raise CommandError(error.messages[0]) from error
+        figures = metrics_compute(
+            community=found, period=parsed, as_of=_instant(as_of, found) if as_of else None
+        )
+        if as_json:
+            self.stdout.write(_dumps(figures))
+        else:
+            self.stdout.write(_table(figures))
+
+
+def _instant(text: str, community: Community) -> datetime:
+    try:
+        instant = datetime.fromisoformat(text)
+    except ValueError as error:
+        raise CommandError(_("as-of: “%s” is not an ISO 8601 instant") % text) from error
+    if timezone.is_naive(instant):
+        instant = instant.replace(tzinfo=community.tz)
+    return instant
+
+
+def _dumps(figures: dict[str, dict]) -> str:
+    fields = ("value", "numerator", "denominator", "n", "excluded")
+    return json.dumps(
+        {key: {f: figure[f] for f in fields} for key, figure in figures.items()},
+        ensure_ascii=False,
+        indent=2,
+    )
+
+
+def _table(figures: dict[str, dict]) -> str:
+    rows = [(_("Figure"), _("Value"), _("Numerator"), _("Denominator"), "n", _("Left out"))]
+    for key, f in figures.items():
+        shown = "—" if f["value"] is None else f"{f['value']:.4g}"
+        if f["unit"] == "fraction" and f["value"] is not None:
+            shown = f"{100 * f['value']:.1f} %"
+        left_out = ", ".join(f"{reason} {n}" for reason, n in f["excluded"].items())
+        rows.append(
+            (
+                f"{metric_label(key)} ({key})",
+                shown,
+                "" if f["numerator"] is None else f"{f['numerator']:g}",
+                "" if f["denominator"] is None else f"{f['denominator']:g}",
+                "" if f["n"] is None else str(f["n"]),
+                left_out,
+            )
+        )
+    widths = [max(_width(row[i]) for row in rows) for i in range(len(rows[0]))]
+    lines = []
+    for row in rows:
+        cells = zip(row, widths, strict=True)
+        lines.append("  ".join(cell + " " * (width - _width(cell)) for cell, width in cells))
+    return "\n".join(lines)
+
+
+def _width(text: str) -> int:
+    """Terminal columns: CJK characters take two."""
+    return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)

@@ -1,0 +1,39 @@
+"""The metric registry: one function per dimension (METRICS.md, Keys).
+
+Each dimension lives in one module of this package with a `figures(*, targets, as_of)`
+function (signature in `base.py`), a `LABELS` dict {key: label} and a `PARAMETRISED_LABELS`
+dict {"key[parameter": "label with {}"}. To add a dimension
+(environment, safety, governance, ...), write its module and add one line to `DIMENSIONS`.
+"""
+
+from datetime import datetime
+
+from . import tickets
+from .base import Figure, Target
+
+DIMENSIONS = {
+    "tickets": tickets,
+}
+
+
+def figures_compute(*, targets: list[Target], as_of: datetime) -> dict[Target, dict[str, Figure]]:
+    """Every registered figure for each (community, period) target as of `as_of`.
+
+    Returns {target: {key: Figure}}; the queries are per dimension, not per target.
+    """
+    result: dict[Target, dict[str, Figure]] = {target: {} for target in targets}
+    for module in DIMENSIONS.values():
+        for target, found in module.figures(targets=targets, as_of=as_of).items():
+            result[target].update(found)
+    return result
+
+
+def metric_label(key: str) -> str:
+    """The translated label of a key, e.g. "tickets.closure_rate[category=lift]"."""
+    for module in DIMENSIONS.values():
+        if key in module.LABELS:
+            return str(module.LABELS[key])
+        name, _, argument = key.partition("=")
+        if name in module.PARAMETRISED_LABELS:
+            return str(module.PARAMETRISED_LABELS[name]).format(argument.rstrip("]"))
+    return key

@@ -1,0 +1,100 @@
+"""What every dimension's metric function returns: `Figure`s, per `Target` (METRICS.md, Rules).
+
+A dimension function has the signature
+
+    def figures(*, targets: list[Target], as_of: datetime) -> dict[Target, dict[str, Figure]]
+
+and computes all of its figures for many (community, period) targets at once, with a few
+set-based queries (never one per record).
+"""
+
+import math
+from dataclasses import dataclass, field
+from typing import NamedTuple
+
+from community.models import Community
+from reports.periods import Period
+
+
+class Target(NamedTuple):
+    community: Community
+    period: Period
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A figure with the exact counts behind it.
+
+    value: in `unit`; None means "no data" (denominator 0, or no values for a percentile).
+    numerator / denominator: the exact counts (or sums) the value is built from, where it is a
+    ratio; n: how many records the figure rests on; excluded: {reason code: records left out}.
+    """
+
+    value: float | None
+    unit: str
+    numerator: float | None = None
+    denominator: float | None = None
+    n: int | None = None
+    excluded: dict[str, int] = field(default_factory=dict)
+
+    def as_dict(self) -> dict:
+        return {
+            "value": self.value,
+            "numerator": self.numerator,
+            "denominator": self.denominator,
+            "n": self.n,
+            "excluded": self.excluded,
+            "unit": self.unit,
+        }
+
+
+def rate(numerator: int, denominator: int, *, excluded: dict[str, int] | None = None) -> Figure:
+    """numerator ÷ denominator as a fraction in [0, 1]; None when the denominator is 0."""
+    return Figure(
+        value=numerator / denominator if denominator else None,
+        unit="fraction",
+        numerator=numerator,
+        denominator=denominator,
+        n=denominator,
+        excluded=_clean(excluded),
+    )
+
+
+def mean(total: float, count: int, *, unit: str, excluded: dict[str, int] | None = None) -> Figure:
+    """total ÷ count in `unit`; None when count is 0."""
+    return Figure(
+        value=total / count if count else None,
+        unit=unit,
+        numerator=total,
+        denominator=count,
+        n=count,
+        excluded=_clean(excluded),
+    )
+
+
+def count(value: int, *, excluded: dict[str, int] | None = None) -> Figure:
+    return Figure(value=value, unit="count", numerator=value, n=value, excluded=_clean(excluded))
+
+
+def percentile(
+    value: float | None, n: int, *, unit: str, excluded: dict[str, int] | None = None
+) -> Figure:
+    return Figure(value=value, unit=unit, n=n, excluded=_clean(excluded))
+
+
+def percentile_cont(ordered: list[float], fraction: float) -> float | None:
+    """PostgreSQL's percentile_cont over values sorted ascending (linear interpolation), with
+    the same float arithmetic (PostgreSQL's float8 lerp: lo + (hi - lo) * (pos - floor(pos)))."""
+    if not ordered:
+        return None
+    position = fraction * (len(ordered) - 1)
+    lo_index = math.floor(position)
+    lo = ordered[lo_index]
+    if position == lo_index:
+        return lo
+    hi = ordered[lo_index + 1]
+    return lo + (hi - lo) * (position - lo_index)
+
+
+def _clean(excluded: dict[str, int] | None) -> dict[str, int]:
+    return {reason: n for reason, n in sorted((excluded or {}).items()) if n}

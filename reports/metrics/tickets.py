@@ -1,0 +1,512 @@
+"""Ticket figures (METRICS.md, Tickets; Imported and inconsistent records; Keys).
+
+Every figure is computed by replaying each ticket's event log up to `as_of`, for many
+(community, period) targets in one SQL statement: per-ticket facts at `as_of` (status, first
+response, final resolution, latest rating, hand-offs, supervision, paused time), then sums per
+(period, category, exclusion reason) and percentiles per period. Python only adds the sums of
+the categories up and divides. docs/metrics.md gives the reading of every figure.
+"""
+
+import json
+from collections import defaultdict
+from datetime import datetime
+
+from django.db import connection, transaction
+from django.utils.translation import gettext_lazy as _
+
+from tickets.models import Category, Ticket, TicketEvent, TicketKind
+
+from .base import Figure, Target, count, mean, percentile, percentile_cont, rate
+
+LABELS = {
+    "tickets.count": _("Tickets"),
+    "tickets.ineligible_count": _("Ineligible tickets"),
+    "tickets.response_minutes.median": _("Response time, median (minutes)"),
+    "tickets.response_minutes.p90": _("Response time, 90th percentile (minutes)"),
+    "tickets.resolution_hours.median": _("Resolution time, median (hours)"),
+    "tickets.resolution_hours.p90": _("Resolution time, 90th percentile (hours)"),
+    "tickets.closure_rate": _("Closure rate"),
+    "tickets.on_time_response_rate": _("On-time response rate"),
+    "tickets.on_time_resolution_rate": _("On-time resolution rate"),
+    "tickets.satisfaction_rate": _("Satisfaction rate"),
+    "tickets.rating_mean": _("Mean rating"),
+    "tickets.rating_coverage": _("Rating coverage"),
+    "tickets.handoffs_mean": _("Hand-offs per ticket"),
+    "tickets.handoffs_two_plus_rate": _("Tickets handed off twice or more"),
+    "complaints.per_100_households": _("Complaints per 100 households"),
+    "complaints.per_100_households.yoy_points": _(
+        "Complaints per 100 households, change from last year (points)"
+    ),
+    "complaints.per_100_households.yoy_change": _(
+        "Complaints per 100 households, change from last year (relative)"
+    ),
+    "complaints.property_closure_rate": _("Closure rate of complaints against the property"),
+    "complaints.supervised_count": _("Supervised complaints"),
+    "complaints.supervised_closure_rate": _("Closure rate of supervised complaints"),
+    "work_orders.repair_response_minutes.median": _("Repair response time, median (minutes)"),
+    "work_orders.repair_response_minutes.p90": _("Repair response time, 90th percentile (minutes)"),
+    "work_orders.repair_completion_rate": _("Repair completion rate"),
+    "tech.online_submission_rate": _("Online submission rate"),
+}
+# Keys with a parameter: "tickets.closure_rate[category=<code>]" and so on.
+PARAMETRISED_LABELS = {
+    "tickets.closure_rate[category": _("Closure rate, category {}"),
+    "tickets.satisfaction_rate[category": _("Satisfaction rate, category {}"),
+    "tickets.ineligible_count[status": _("Ineligible tickets, {}"),
+}
+
+INELIGIBLE = tuple(str(s) for s in Ticket.INELIGIBLE)
+DONE = tuple(str(s) for s in Ticket.DONE)
+ONLINE = tuple(str(c) for c in Ticket.ONLINE_CHANNELS)
+RESPONSE_ACTORS = (TicketEvent.ActorKind.STAFF.value, TicketEvent.ActorKind.IMPORT.value)
+RESPONSE_STATUSES = ("accepted", "dispatched", "rejected", "resolved")
+SKEW_SECONDS = 60  # METRICS.md: a close up to 60 s before the open is clock skew (duration 0)
+NO_REASON = "excluded_from_durations"  # an excluded ticket without a data flag
+
+# Seconds since the Unix epoch of a timestamp column, exact on both engines (SQLite stores
+# text; julianday() is integer milliseconds underneath, so rounding recovers them exactly).
+EPOCH = {
+    "postgresql": "EXTRACT(EPOCH FROM {})",
+    "sqlite": "((ROUND(JULIANDAY({}) * 86400000) - 210866760000000) / 1000.0)",
+}
+
+
+def _in(values) -> str:
+    return "(" + ", ".join(f"'{v}'" for v in values) + ")"
+
+
+def _sums() -> dict[str, str]:
+    """Additive columns of the per-(period, category, reason) sums: name -> SQL expression.
+
+    `g` rows are (period, ticket) at as_of; every condition is a 0/1 indicator summed.
+    """
+    elig = "g.eligible = 1"
+    done = f"{elig} AND g.done = 1"
+    repair = f"{elig} AND g.kind = '{TicketKind.WORK_ORDER}' AND g.facility"
+    complaint = f"{elig} AND g.kind = '{TicketKind.COMPLAINT}'"
+    clean = "g.flags IS NULL"
+    neg_response = f"g.response_secs < -{SKEW_SECONDS}"
+    neg_resolution = f"g.done = 1 AND g.resolution_secs < -{SKEW_SECONDS}"
+    due_response = f"{elig} AND g.response_due IS NOT NULL"
+    passed_response = f"{due_response} AND g.response_waiting = 0 AND g.response_due <= g.as_of"
+    ok_response = f"{passed_response} AND {clean} AND NOT ({neg_response})"
+    due_resolution = f"{elig} AND g.resolution_due IS NOT NULL"
+    passed_resolution = (
+        f"{due_resolution} AND g.resolution_waiting = 0 AND g.resolution_due <= g.as_of"
+    )
+    ok_resolution = f"{passed_resolution} AND {clean} AND NOT ({neg_resolution})"
+    conditions = {
+        "total": "1 = 1",
+        **{status: f"g.status = '{status}'" for status in INELIGIBLE},
+        "eligible": elig,
+        "done": done,
+        "complaints": complaint,
+        "property": f"{complaint} AND g.property",
+        "property_done": f"{complaint} AND g.property AND g.done = 1",
+        "supervised": f"{complaint} AND g.supervised = 1",
+        "supervised_done": f"{complaint} AND g.supervised = 1 AND g.done = 1",
+        "repair": repair,
+        "repair_done": f"{repair} AND g.done = 1",
+        "online": f"{elig} AND g.channel IN {_in(ONLINE)}",
+        "handoffs_two_plus": f"{elig} AND g.handoffs >= 2",
+        "rated": f"{elig} AND g.rating IS NOT NULL",
+        "satisfied": f"{elig} AND g.rating >= 4",
+        "done_rated": f"{done} AND g.rating IS NOT NULL",
+        # Left out of the durations: flagged by the importer, or negative beyond clock skew.
+        "response_flagged": f"{elig} AND g.response_secs IS NOT NULL AND NOT {clean}",
+        "response_negative": f"{elig} AND {clean} AND {neg_response}",
+        "repair_response_flagged": f"{repair} AND g.response_secs IS NOT NULL AND NOT {clean}",
+        "repair_response_negative": f"{repair} AND {clean} AND {neg_response}",
+        "resolution_flagged": f"{done} AND NOT {clean}",
+        "resolution_negative": f"{done} AND {clean} AND g.resolution_secs < -{SKEW_SECONDS}",
+        # On-time rates: among eligible tickets whose effective deadline passed by as_of.
+        "response_no_deadline": f"{elig} AND g.response_due IS NULL",
+        "response_due_flagged": f"{passed_response} AND NOT {clean}",
+        "response_due_negative": f"{passed_response} AND {clean} AND {neg_response}",
+        "response_due": ok_response,
+        "response_on_time": f"{ok_response} AND g.responded <= g.response_due",
+        "resolution_no_deadline": f"{elig} AND g.resolution_due IS NULL",
+        "resolution_due_flagged": f"{passed_resolution} AND NOT {clean}",
+        "resolution_due_negative": f"{passed_resolution} AND {clean} AND {neg_resolution}",
+        "resolution_due": ok_resolution,
+        "resolution_on_time": (
+            f"{ok_resolution} AND g.done = 1 AND g.resolved <= g.resolution_due"
+        ),
+    }
+    sums = {name: f"SUM(CASE WHEN {cond} THEN 1 ELSE 0 END)" for name, cond in conditions.items()}
+    sums["handoffs"] = f"SUM(CASE WHEN {elig} THEN g.handoffs ELSE 0 END)"
+    sums["rating_sum"] = f"SUM(CASE WHEN {elig} THEN COALESCE(g.rating, 0) ELSE 0 END)"
+    return sums
+
+
+SUMS = _sums()
+# Durations for percentiles: name -> (condition, SQL value in the figure's unit).
+DURATIONS = {
+    "response": (
+        f"g.eligible = 1 AND g.flags IS NULL AND g.response_secs >= -{SKEW_SECONDS}",
+        "(CASE WHEN g.response_secs < 0 THEN 0 ELSE g.response_secs END) / 60.0",
+    ),
+    "repair_response": (
+        f"g.eligible = 1 AND g.kind = '{TicketKind.WORK_ORDER}' AND g.facility"
+        f" AND g.flags IS NULL AND g.response_secs >= -{SKEW_SECONDS}",
+        "(CASE WHEN g.response_secs < 0 THEN 0 ELSE g.response_secs END) / 60.0",
+    ),
+    "resolution": (
+        f"g.eligible = 1 AND g.done = 1 AND g.flags IS NULL"
+        f" AND g.resolution_secs >= -{SKEW_SECONDS}",
+        "(CASE WHEN g.resolution_secs < 0 THEN 0 ELSE g.resolution_secs END) / 3600.0",
+    ),
+}
+
+_FACTS = """
+WITH p (pi, community_id, start_at, end_at) AS (VALUES {values}),
+t AS (
+  SELECT p.pi, t.id, t.community_id, t.kind, t.category_id, t.channel, t.submitted_at,
+         t.response_due_at, t.resolution_due_at,
+         CASE WHEN t.exclude_from_durations THEN t.data_flags END AS flags,
+         c.is_facility_fault AS facility, c.is_property_service AS property
+  FROM p
+  JOIN tickets_ticket t ON t.community_id = p.community_id
+   AND t.submitted_at >= p.start_at AND t.submitted_at < p.end_at
+  JOIN tickets_category c ON c.id = t.category_id
+  WHERE t.submitted_at <= %(as_of)s
+),
+ev AS (
+  SELECT e.ticket_id, e.kind, e.to_status, e.actor_kind, e.at, e.rating,
+         ROW_NUMBER() OVER (PARTITION BY e.ticket_id, e.kind, e.from_status = ''
+                            ORDER BY e.at DESC, e.id DESC) AS rn,
+         e.from_status = '' AS opening
+  FROM t JOIN tickets_ticketevent e ON e.community_id = t.community_id AND e.ticket_id = t.id
+  WHERE e.at <= %(as_of)s
+),
+e AS (
+  -- The opening '' -> submitted transition never decides the state: an import can date a
+  -- close before it (clock skew), and the status is authoritative.
+  SELECT ticket_id,
+    MAX(CASE WHEN kind = 'transition' AND NOT opening AND rn = 1 THEN to_status END) AS status,
+    MAX(CASE WHEN kind = 'rate' AND rn = 1 THEN rating END) AS rating,
+    MIN(CASE WHEN actor_kind IN {actors} AND (kind = 'reply'
+        OR (kind = 'transition' AND to_status IN {response_statuses})) THEN at END)
+      AS responded_at,
+    MAX(CASE WHEN kind = 'transition' AND to_status = 'resolved' THEN at END) AS resolved_at,
+    MAX(CASE WHEN kind = 'transition' AND to_status = 'closed' THEN at END) AS closed_at,
+    SUM(CASE WHEN kind = 'transfer' THEN 1 ELSE 0 END) AS handoffs,
+    MAX(CASE WHEN kind = 'supervise' THEN 1 ELSE 0 END) AS supervised
+  FROM ev GROUP BY ticket_id
+),
+zr AS (
+  SELECT e.ticket_id, e.kind, e.at AS paused_at,
+         LEAD(e.at) OVER (PARTITION BY e.ticket_id ORDER BY e.at, e.id) AS ended_at,
+         ROW_NUMBER() OVER (PARTITION BY e.ticket_id ORDER BY e.at, e.id) AS seq
+  FROM t JOIN tickets_ticketevent e ON e.community_id = t.community_id AND e.ticket_id = t.id
+  WHERE e.at <= %(as_of)s AND e.kind IN ('pause', 'resume')
+),
+zd AS (
+  SELECT ticket_id, seq, ended_at,
+         {ep_paused} AS paused, {ep_ended} - {ep_paused} AS secs
+  FROM zr WHERE kind = 'pause'
+),
+zc AS (
+  SELECT ticket_id, ended_at, secs,
+         paused - COALESCE(SUM(secs) OVER (PARTITION BY ticket_id ORDER BY seq
+           ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS active
+  FROM zd
+),
+z AS (
+  SELECT zc.ticket_id,
+    SUM(CASE WHEN zc.active < {ep_response_due} THEN zc.secs ELSE 0 END) AS response_pause,
+    MAX(CASE WHEN zc.ended_at IS NULL AND zc.active < {ep_response_due} THEN 1 ELSE 0 END)
+      AS response_waiting,
+    SUM(CASE WHEN zc.active < {ep_resolution_due} THEN zc.secs ELSE 0 END) AS resolution_pause,
+    MAX(CASE WHEN zc.ended_at IS NULL AND zc.active < {ep_resolution_due} THEN 1 ELSE 0 END)
+      AS resolution_waiting
+  FROM zc JOIN t k ON k.id = zc.ticket_id
+  GROUP BY zc.ticket_id
+),
+f AS (
+  SELECT t.pi, t.category_id, t.flags, t.kind, t.channel, t.facility, t.property,
+    COALESCE(e.status, 'submitted') AS status, e.rating,
+    COALESCE(e.handoffs, 0) AS handoffs, COALESCE(e.supervised, 0) AS supervised,
+    {ep_submitted} AS submitted,
+    {ep_responded} AS responded,
+    {ep_resolved} AS resolved,
+    {ep_response_due_t} + COALESCE(z.response_pause, 0) AS response_due,
+    COALESCE(z.response_waiting, 0) AS response_waiting,
+    {ep_resolution_due_t} + COALESCE(z.resolution_pause, 0) AS resolution_due,
+    COALESCE(z.resolution_waiting, 0) AS resolution_waiting,
+    {ep_as_of} AS as_of
+  FROM t LEFT JOIN e ON e.ticket_id = t.id LEFT JOIN z ON z.ticket_id = t.id
+),
+g AS MATERIALIZED (
+  SELECT f.*,
+    CASE WHEN f.status IN {ineligible} THEN 0 ELSE 1 END AS eligible,
+    CASE WHEN f.status IN {done} THEN 1 ELSE 0 END AS done,
+    f.responded - f.submitted AS response_secs,
+    f.resolved - f.submitted AS resolution_secs
+  FROM f
+)
+"""
+
+
+def _statement(vendor: str, n_targets: int) -> str:
+    """The one statement: sums per (pi, category, flags), then percentile rows per (pi, name)."""
+    ep = EPOCH[vendor].format
+    facts = _FACTS.format(
+        values=", ".join(f"({i}, %(c{i})s, %(s{i})s, %(e{i})s)" for i in range(n_targets)),
+        actors=_in(RESPONSE_ACTORS),
+        response_statuses=_in(RESPONSE_STATUSES),
+        ineligible=_in(INELIGIBLE),
+        done=_in(DONE),
+        ep_paused=ep("paused_at"),
+        ep_ended=ep("COALESCE(ended_at, %(as_of)s)"),
+        ep_response_due=ep("k.response_due_at"),
+        ep_resolution_due=ep("k.resolution_due_at"),
+        ep_submitted=ep("t.submitted_at"),
+        ep_responded=ep("e.responded_at"),
+        ep_resolved=ep("COALESCE(e.resolved_at, e.closed_at)"),
+        ep_response_due_t=ep("t.response_due_at"),
+        ep_resolution_due_t=ep("t.resolution_due_at"),
+        ep_as_of=ep("%(as_of)s"),
+    )
+    sums = ", ".join(f"{sql} AS {name}" for name, sql in SUMS.items())
+    blanks = ", ".join(f"NULL AS {name}" for name in SUMS)
+    sections = [
+        f"SELECT g.pi, g.category_id, g.flags, NULL AS name, {sums},"  # noqa: S608 (constants)
+        " NULL AS n, NULL AS p50, NULL AS p90, NULL AS v"
+        " FROM g GROUP BY g.pi, g.category_id, g.flags"
+    ]
+    for name, (condition, value) in DURATIONS.items():
+        if vendor == "postgresql":
+            sections.append(
+                f"SELECT g.pi, NULL, NULL, '{name}', {blanks}, COUNT(*),"  # noqa: S608
+                f" percentile_cont(0.5) WITHIN GROUP (ORDER BY ({value})::float8),"
+                f" percentile_cont(0.9) WITHIN GROUP (ORDER BY ({value})::float8), NULL"
+                f" FROM g WHERE {condition} GROUP BY g.pi"
+            )
+        else:  # the sorted values; percentile_cont() interpolates them the same way
+            sections.append(
+                f"SELECT g.pi, NULL, NULL, '{name}', {blanks}, NULL, NULL, NULL, {value}"  # noqa: S608
+                f" FROM g WHERE {condition}"
+            )
+    return facts + "\nUNION ALL\n".join(sections)
+
+
+def figures(*, targets: list[Target], as_of: datetime) -> dict[Target, dict[str, Figure]]:
+    """Every ticket figure of METRICS.md for each (community, period) target, as of `as_of`.
+
+    Returns {target: {key: Figure}} with the keys of METRICS.md (plus the per-category and
+    per-status keys and the complaint rate's year-over-year change). Per length of period
+    (month, quarter, year): one statement for the targets and the same periods a year earlier
+    (for the change of the complaint rate), one counting households; then one reading the
+    category codes.
+    """
+    periods = list(dict.fromkeys([*targets, *(_year_before(t) for t in targets)]))
+    found: dict[Target, tuple] = {}
+    # Periods of one length never partly overlap, so within one statement a ticket belongs to
+    # one period at most, and its events are read once.
+    for months in sorted({t.period.months for t in periods}):
+        found |= _compute([t for t in periods if t.period.months == months], as_of)
+    codes = dict(
+        Category.objects.filter(id__in={c for t in targets for c in found[t][3]}).values_list(
+            "id", "code"
+        )
+    )
+    result = {}
+    for target in targets:
+        sums, by_reason, durations, by_category, households = found[target]
+        before = found[_year_before(target)]
+        result[target] = _figures(
+            sums,
+            by_reason,
+            durations,
+            {codes[c]: category_sums for c, category_sums in by_category.items()},
+            complaint_rate=_per_100(sums["complaints"], households),
+            complaint_rate_before=_per_100(before[0]["complaints"], before[4]),
+        )
+    return result
+
+
+def _compute(periods: list[Target], as_of: datetime) -> dict[Target, tuple]:
+    """{target: (sums, by_reason, durations, by_category, households)} for non-overlapping
+    periods."""
+    params = _params(periods, as_of)
+    sums, by_category, by_reason, durations = _read(
+        _statement(connection.vendor, len(periods)), params
+    )
+    households = _households(len(periods), params)
+    categories: dict[int, dict[int, dict[str, int]]] = defaultdict(dict)
+    for (pi, category), category_sums in by_category.items():
+        categories[pi][category] = category_sums
+    return {
+        target: (sums[i], by_reason[i], durations[i], categories[i], households[i])
+        for i, target in enumerate(periods)
+    }
+
+
+def _year_before(target: Target) -> Target:
+    return Target(target.community, target.period.year_before())
+
+
+def _params(periods: list[Target], as_of: datetime) -> dict:
+    adapt = connection.ops.adapt_datetimefield_value
+    params = {"as_of": adapt(as_of)}
+    for i, (community, period) in enumerate(periods):
+        start, end = period.bounds(community.timezone)
+        params |= {f"c{i}": community.pk, f"s{i}": adapt(start), f"e{i}": adapt(end)}
+    return params
+
+
+def _read(sql: str, params: dict):
+    """Run the statement; returns per-period sums, per-(period, category) sums, per-(period,
+    exclusion reason) sums and per-period durations {name: (n, p50, p90)}."""
+    names = list(SUMS)
+    sums: dict[int, dict[str, int]] = defaultdict(lambda: dict.fromkeys(names, 0))
+    by_category: dict[tuple[int, int], dict[str, int]] = defaultdict(
+        lambda: dict.fromkeys(names, 0)
+    )
+    by_reason: dict[int, dict[str, dict[str, int]]] = defaultdict(dict)
+    values: dict[int, dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
+    durations: dict[int, dict[str, tuple]] = defaultdict(dict)
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # JIT compilation (about 1 s) costs more than a month's statement runs; the sorts
+            # and hashes of a large batch fit in memory with 64 MB instead of spilling to disk.
+            cursor.execute("SET LOCAL jit = off")
+            cursor.execute("SET LOCAL work_mem = '64MB'")
+        cursor.execute(sql, params)
+        for pi, category, flags, name, *row in cursor.fetchall():
+            counts, (n, p50, p90, v) = row[: len(names)], row[len(names) :]
+            if name is None:
+                for target in (sums[pi], by_category[pi, category]):
+                    for key, value in zip(names, counts, strict=True):
+                        target[key] += int(value)
+                if flags is not None:
+                    reason = "+".join(json.loads(flags)) or NO_REASON
+                    mine = by_reason[pi].setdefault(reason, dict.fromkeys(names, 0))
+                    for key, value in zip(names, counts, strict=True):
+                        mine[key] += int(value)
+            elif v is None:  # PostgreSQL: percentile_cont computed in the database
+                durations[pi][name] = (n, p50, p90)
+            else:
+                values[pi][name].append(float(v))
+    for pi, named in values.items():  # SQLite: the same interpolation over the sorted values
+        for name, found in named.items():
+            found.sort()
+            durations[pi][name] = (
+                len(found),
+                percentile_cont(found, 0.5),
+                percentile_cont(found, 0.9),
+            )
+    return sums, by_category, by_reason, durations
+
+
+def _households(n_periods: int, params: dict) -> dict[int, int]:
+    """Households registered at each period end (and by as_of) (METRICS.md, Complaint rate)."""
+    values = ", ".join(f"({i}, %(c{i})s, %(e{i})s)" for i in range(n_periods))
+    sql = (
+        f"WITH p (pi, community_id, end_at) AS (VALUES {values})"  # noqa: S608 (placeholders)
+        " SELECT p.pi, COUNT(h.id) FROM p LEFT JOIN residents_household h"
+        " ON h.community_id = p.community_id AND h.created_at < p.end_at"
+        " AND h.created_at <= %(as_of)s GROUP BY p.pi"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return dict(cursor.fetchall())
+
+
+def _per_100(complaints: int, households: int) -> Figure:
+    return Figure(
+        value=100 * complaints / households if households else None,
+        unit="per_100_households",
+        numerator=complaints,
+        denominator=households,
+        n=complaints,
+    )
+
+
+def _figures(s, by_reason, durations, by_category, *, complaint_rate, complaint_rate_before):
+    def excluded(flagged: str, negative: str | None = None, **more: int) -> dict[str, int]:
+        found = {reason: sums[flagged] for reason, sums in by_reason.items()}
+        if negative:
+            found["negative_duration"] = found.get("negative_duration", 0) + s[negative]
+        return found | more
+
+    def timing(name: str, key: str, unit: str, left_out: dict[str, int]) -> dict[str, Figure]:
+        n, p50, p90 = durations.get(name, (0, None, None))
+        return {
+            f"{key}.median": percentile(p50, n, unit=unit, excluded=left_out),
+            f"{key}.p90": percentile(p90, n, unit=unit, excluded=left_out),
+        }
+
+    ineligible = {status: s[status] for status in INELIGIBLE}
+    now, before = complaint_rate.value, complaint_rate_before.value
+    change = now - before if now is not None and before is not None else None
+    out = {
+        "tickets.count": count(s["eligible"], excluded=ineligible),
+        "tickets.ineligible_count": count(sum(ineligible.values())),
+        **{
+            f"tickets.ineligible_count[status={status}]": count(n)
+            for status, n in ineligible.items()
+        },
+        **timing(
+            "response",
+            "tickets.response_minutes",
+            "minutes",
+            excluded("response_flagged", "response_negative"),
+        ),
+        **timing(
+            "resolution",
+            "tickets.resolution_hours",
+            "hours",
+            excluded("resolution_flagged", "resolution_negative"),
+        ),
+        "tickets.closure_rate": rate(s["done"], s["eligible"]),
+        "tickets.on_time_response_rate": rate(
+            s["response_on_time"],
+            s["response_due"],
+            excluded=excluded(
+                "response_due_flagged",
+                "response_due_negative",
+                no_deadline=s["response_no_deadline"],
+            ),
+        ),
+        "tickets.on_time_resolution_rate": rate(
+            s["resolution_on_time"],
+            s["resolution_due"],
+            excluded=excluded(
+                "resolution_due_flagged",
+                "resolution_due_negative",
+                no_deadline=s["resolution_no_deadline"],
+            ),
+        ),
+        "tickets.satisfaction_rate": rate(s["satisfied"], s["rated"]),
+        "tickets.rating_mean": mean(s["rating_sum"], s["rated"], unit="rating"),
+        "tickets.rating_coverage": rate(s["done_rated"], s["done"]),
+        "tickets.handoffs_mean": mean(s["handoffs"], s["eligible"], unit="handoffs"),
+        "tickets.handoffs_two_plus_rate": rate(s["handoffs_two_plus"], s["eligible"]),
+        "complaints.per_100_households": complaint_rate,
+        "complaints.per_100_households.yoy_points": Figure(
+            value=change, unit="points", numerator=now, denominator=before
+        ),
+        "complaints.per_100_households.yoy_change": Figure(
+            value=change / before if change is not None and before else None,
+            unit="fraction",
+            numerator=change,
+            denominator=before,
+        ),
+        "complaints.property_closure_rate": rate(s["property_done"], s["property"]),
+        "complaints.supervised_count": count(s["supervised"]),
+        "complaints.supervised_closure_rate": rate(s["supervised_done"], s["supervised"]),
+        **timing(
+            "repair_response",
+            "work_orders.repair_response_minutes",
+            "minutes",
+            excluded("repair_response_flagged", "repair_response_negative"),
+        ),
+        "work_orders.repair_completion_rate": rate(s["repair_done"], s["repair"]),
+        "tech.online_submission_rate": rate(s["online"], s["eligible"]),
+    }
+    for code, c in sorted(by_category.items()):
+        out[f"tickets.closure_rate[category={code}]"] = rate(c["done"], c["eligible"])
+        out[f"tickets.satisfaction_rate[category={code}]"] = rate(c["satisfied"], c["rated"])
+    return out

@@ -1,0 +1,162 @@
+"""Stored values, tasks, beat and the compute_metrics command (issue 5, item 2)."""
+
+import datetime as dt
+import json
+from io import StringIO
+
+import pytest
+from django.conf import settings
+from django.core.management import CommandError, call_command
+
+from reports.models import MetricValue
+from reports.selectors import metric_values_latest
+from reports.services import metrics_compute, metrics_recompute_request
+from reports.tasks import metrics_compute_task, metrics_nightly
+from tests import factories
+
+from .conftest import at
+
+H = dt.timedelta(hours=1)
+AS_OF = at(2016, 1, 10)
+
+
+@pytest.fixture
+def march(desk):
+    t = at(2015, 3, 2, 9, tz="Asia/Shanghai")
+    desk.ticket(t, ("accepted", t + H), ("resolved", t + 3 * H))
+    desk.ticket(t, ("accepted", t + 2 * H))
+    desk.ticket(t, ("rejected", t + H))
+    return desk
+
+
+def stored(community, period, key, as_of=AS_OF):
+    return MetricValue.objects.get(community=community, period=period, key=key, as_of=as_of)
+
+
+def test_compute_stores_every_figure_with_its_counts(march):
+    found = metrics_compute(community=march.community, period="2015", as_of=AS_OF)
+    assert found["tickets.closure_rate"] == {
+        "value": 0.5,
+        "numerator": 1,
+        "denominator": 2,
+        "n": 2,
+        "excluded": {},
+        "unit": "fraction",
+    }
+    row = stored(march.community, "2015", "tickets.closure_rate")
+    assert (row.value, row.numerator, row.denominator, row.n, row.unit) == (
+        0.5,
+        1,
+        2,
+        2,
+        "fraction",
+    )
+    count = stored(march.community, "2015", "tickets.count")
+    assert (count.value, count.excluded) == (2, {"rejected": 1})
+    assert MetricValue.objects.filter(community=march.community).count() == len(found)
+
+
+def test_compute_is_an_idempotent_upsert(march):
+    metrics_compute(community=march.community, period="2015", as_of=AS_OF)
+    rows = MetricValue.objects.count()
+    t = at(2015, 3, 3, 9)
+    march.ticket(t, ("accepted", t + H), ("resolved", t + 2 * H))  # a correction of the records
+    metrics_compute(community=march.community, period="2015", as_of=AS_OF)
+    assert MetricValue.objects.count() == rows
+    assert stored(march.community, "2015", "tickets.closure_rate").value == pytest.approx(2 / 3)
+    # Another as_of is another set of rows; the selector reads the newest.
+    metrics_compute(community=march.community, period="2015", as_of=at(2015, 3, 2, 3))
+    assert MetricValue.objects.count() == 2 * rows
+    latest = metric_values_latest(community=march.community, periods=["2015", "2014"])
+    assert set(latest) == {"2015"}
+    assert latest["2015"]["tickets.closure_rate"].as_of == AS_OF
+
+
+def test_task_computes_one_community_and_period(march):
+    assert metrics_compute_task.delay(march.community.pk, "2015-03", AS_OF.isoformat()).get() > 20
+    assert stored(march.community, "2015-03", "tickets.count").value == 2
+
+
+def test_nightly_queues_the_current_and_previous_month_of_every_community(march, monkeypatch):
+    other = factories.CommunityFactory(slug="metrics-ny", timezone="America/New_York")
+    # 1 March 2016, 03:00 in Shanghai is still February in New York.
+    monkeypatch.setattr("django.utils.timezone.now", lambda: at(2016, 2, 29, 19))
+    assert metrics_nightly.delay().get() == 4
+    periods = set(MetricValue.objects.values_list("community__slug", "period").distinct())
+    assert periods == {
+        (march.community.slug, "2016-02"),
+        (march.community.slug, "2016-03"),
+        (other.slug, "2016-01"),
+        (other.slug, "2016-02"),
+    }
+    schedule = settings.CELERY_BEAT_SCHEDULE["metrics-nightly"]
+    assert schedule["task"] == metrics_nightly.name
+
+
+def test_recompute_on_demand_runs_after_commit(march, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        as_of = metrics_recompute_request(community=march.community, period="2015-03")
+    assert len(callbacks) == 1
+    assert stored(march.community, "2015-03", "tickets.closure_rate", as_of).value == 0.5
+
+
+def test_a_few_queries_whatever_the_number_of_tickets(desk, django_assert_max_num_queries):
+    t = at(2015, 3, 2, 9)
+    for n in range(60):
+        desk.ticket(t, ("accepted", t + H), ("resolved", t + (n + 2) * H), ("rate", t + 90 * H, 4))
+    # Two savepoints and their releases, SET jit, SET work_mem, the statement, households,
+    # category codes, the upsert.
+    with django_assert_max_num_queries(10):
+        metrics_compute(community=desk.community, period="2015", as_of=AS_OF)
+
+
+def test_command_prints_json_with_the_metrics_keys(march):
+    out = StringIO()
+    call_command(
+        "compute_metrics",
+        "--community",
+        march.community.slug,
+        "--period",
+        "2015",
+        "--as-of",
+        "2016-01-10T08:00:00",  # naive: read in the community's time zone (00:00 UTC)
+        "--json",
+        stdout=out,
+    )
+    printed = json.loads(out.getvalue())
+    assert printed["tickets.closure_rate"] == {
+        "value": 0.5,
+        "numerator": 1,
+        "denominator": 2,
+        "n": 2,
+        "excluded": {},
+    }
+    assert {
+        "tickets.count",
+        "tickets.response_minutes.p90",
+        "complaints.per_100_households",
+    } <= set(printed)
+    assert stored(march.community, "2015", "tickets.count").value == 2
+
+
+def test_command_prints_a_table(march):
+    out = StringIO()
+    call_command(
+        "compute_metrics", "--community", march.community.slug, "--period", "2015-Q1", stdout=out
+    )
+    line = next(x for x in out.getvalue().splitlines() if "(tickets.closure_rate)" in x)
+    assert "50.0 %" in line.split("(tickets.closure_rate)")[1]
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (["--community", "nowhere", "--period", "2015"], "community"),
+        (["--community", "metrics-a", "--period", "2015-13"], "period"),
+        (["--community", "metrics-a", "--period", "2015", "--as-of", "soon"], "as-of"),
+    ],
+)
+def test_command_names_the_bad_argument(desk, arguments, message):
+    with pytest.raises(CommandError, match=f"^{message}"):
+        call_command("compute_metrics", *arguments, stdout=StringIO())
+    assert not MetricValue.objects.exists()
