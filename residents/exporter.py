@@ -16,6 +16,7 @@ from community.models import Community
 
 from .importer import COLUMN_HEADERS
 from .models import Household, Resident
+from .selectors import natural_order
 
 HEADERS = ["小区", *(headers[0] for headers in COLUMN_HEADERS.values())]
 # The register's own words, which the importer reads back.
@@ -63,7 +64,10 @@ def register_rows(*, community: Community) -> Iterator[list]:
         Household.objects.filter(community=community)
         .select_related("unit__building__compound")
         .prefetch_related(Prefetch("residents", Resident.objects.order_by("name", "pk")))
-        .order_by("unit__building__compound__name", "unit__building__name", "unit__name", "room")
+        .order_by(
+            "unit__building__compound__name",
+            *natural_order("unit__building__name", "unit__name", "room"),
+        )
     )
     for household in households.iterator(chunk_size=2000):
         unit = household.unit

@@ -4,6 +4,7 @@ errors come back onto the fields (form_add_service_errors)."""
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from community.models import Community
 
@@ -78,7 +79,7 @@ class ResidentForm(forms.Form):
     """Phone and ID-card number are never filled in with the stored value (that would show them
     in full): on edit, an empty box keeps what is stored."""
 
-    name = forms.CharField(label=_("Name"), max_length=50)
+    name = forms.CharField(label=pgettext_lazy("person", "Name"), max_length=50)
     relation = forms.ChoiceField(label=_("Relation"), choices=Resident.Relation.choices)
     phone = forms.CharField(
         label=_("Phone"),

@@ -28,7 +28,7 @@ from auditlog.models import LogEntry
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from community.models import Community, Compound, User
 
@@ -60,7 +60,7 @@ FIELD_LABELS = {
     "room": gettext_lazy("Room"),
     "floor_area_m2": gettext_lazy("Floor area (m²)"),
     "occupancy": gettext_lazy("Occupancy"),
-    "name": gettext_lazy("Name"),
+    "name": pgettext_lazy("person", "Name"),
     "phone": gettext_lazy("Phone"),
     "id_number": gettext_lazy("ID-card number"),
     "relation": gettext_lazy("Relation"),

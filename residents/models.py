@@ -4,6 +4,7 @@ from auditlog.registry import auditlog
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from community.models import Compound, TenantModel
 
@@ -92,7 +93,7 @@ class Resident(TenantModel):
     household = models.ForeignKey(
         Household, verbose_name=_("Household"), on_delete=models.PROTECT, related_name="residents"
     )
-    name = models.CharField(_("Name"), max_length=50)
+    name = models.CharField(pgettext_lazy("person", "Name"), max_length=50)
     phone = models.CharField(_("Phone"), max_length=20, blank=True)
     id_number_encrypted = models.TextField(
         _("ID-card number (encrypted)"), blank=True, editable=False

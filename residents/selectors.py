@@ -3,6 +3,7 @@
 
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import Length
 from django.http import Http404
 
 from community.models import Community, Compound, User
@@ -22,7 +23,7 @@ def building_list(*, community: Community) -> QuerySet[Building]:
         Building.objects.filter(community=community)
         .select_related("compound")
         .annotate(unit_count=Count("units"))
-        .order_by("compound__name", "name", "pk")
+        .order_by("compound__name", *natural_order("name"), "pk")
     )
 
 
@@ -32,7 +33,7 @@ def unit_list(*, community: Community) -> QuerySet[Unit]:
         Unit.objects.filter(community=community)
         .select_related("building__compound")
         .annotate(household_count=Count("households"))
-        .order_by("building__compound__name", "building__name", "name", "pk")
+        .order_by("building__compound__name", *natural_order("building__name", "name"), "pk")
     )
 
 
@@ -42,7 +43,11 @@ def household_list(*, community: Community) -> QuerySet[Household]:
         Household.objects.filter(community=community)
         .select_related("unit__building__compound")
         .annotate(resident_count=Count("residents"))
-        .order_by("unit__building__compound__name", "unit__building__name", "unit__name", "room")
+        .order_by(
+            "unit__building__compound__name",
+            *natural_order("unit__building__name", "unit__name", "room"),
+            "pk",
+        )
     )
 
 
@@ -53,13 +58,18 @@ def resident_list(*, community: Community) -> QuerySet[Resident]:
         .select_related("household__unit__building__compound")
         .order_by(
             "household__unit__building__compound__name",
-            "household__unit__building__name",
-            "household__unit__name",
-            "household__room",
+            *natural_order(
+                "household__unit__building__name", "household__unit__name", "household__room"
+            ),
             "name",
             "pk",
         )
     )
+
+
+def natural_order(*fields: str) -> list:
+    """Order names like 2号楼 < 10号楼 and rooms like 902 < 1001: shorter first, then by text."""
+    return [part for f in fields for part in (Length(f), f)]
 
 
 def resident_search_q(text: str) -> Q:
