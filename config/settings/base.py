@@ -15,6 +15,7 @@
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 env = environ.Env()
@@ -166,6 +167,8 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE: dict = {
     # Resolved 7 days without an answer -> closed by the system (tickets/tasks.py).
     "tickets-auto-close": {"task": "tickets.auto_close", "schedule": 15 * 60},
+    # Current and previous month of every community, at 02:00 (reports/tasks.py).
+    "metrics-nightly": {"task": "reports.tasks.metrics_nightly", "schedule": crontab(0, 2)},
 }
 
 LOGGING = {
