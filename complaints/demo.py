@@ -8,8 +8,6 @@ agreement, some without, a few withdrawn or referred; the latest ones are still 
 mediated. `seed_demo()` runs it for the demo communities that have no disputes yet.
 """
 
-
-
 import random
 from datetime import date, datetime, time, timedelta
 
