@@ -5,6 +5,7 @@ another community's rows answer 404. Lists are paginated (50, `page_size` up to 
 by the declared FilterSet fields and ordered only by `ordering_fields`.
 """
 
+from django.utils.cache import add_never_cache_headers
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status
@@ -150,7 +151,9 @@ class ResidentViewSet(RegistryViewSet):
         payload = RevealSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         value = services.resident_reveal(resident=resident, actor=request.user, **payload.data)
-        return Response(
+        response = Response(
             RevealedSerializer({"field": payload.data["field"], "value": value}).data,
             status=status.HTTP_200_OK,
         )
+        add_never_cache_headers(response)  # the body holds the identifier in full
+        return response

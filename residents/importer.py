@@ -249,9 +249,9 @@ def register_import(
     header_number, columns = _find_columns(table, mapping or {})
     data = [r for r in table if r[0] > header_number]
     report = ImportReport(rows=len(data))
-    rows = _parse_rows(data, columns, report, track)
+    rows, area_given = _parse_rows(data, columns, report, track)
     compound = Compound.objects.filter(community=community, name=compound_name).first()
-    plan = _Plan(community, compound, rows, report, columns)
+    plan = _Plan(community, compound, rows, report, columns, area_given)
     if report.ok and not dry_run:
         try:
             with transaction.atomic():
@@ -284,8 +284,9 @@ def _find_columns(table, mapping: dict[str, str]) -> tuple[int, dict[str, tuple[
     )
 
 
-def _parse_rows(table, columns, report: ImportReport, track) -> list[_Row]:
-    """Check every row on its own and against the rows before it; collect errors."""
+def _parse_rows(table, columns, report: ImportReport, track) -> tuple[list[_Row], set[tuple]]:
+    """Check every row on its own and against the rows before it; collect errors. Returns the
+    good rows and the households whose floor area some row (good or bad) gives."""
     rows: list[_Row] = []
     people: dict[tuple, int] = {}
     ids: dict[str, int] = {}
@@ -324,7 +325,7 @@ def _parse_rows(table, columns, report: ImportReport, track) -> list[_Row]:
             report.errors.append(RowError(number, header, shown, str(reason)))
         if not errors:
             rows.append(row)
-    return rows
+    return rows, set(areas)
 
 
 def _parse_row(number: int, values: dict[str, str], errors: list[tuple[str, str]]) -> _Row:
@@ -405,7 +406,7 @@ class _Plan:
     (an ID number registered for someone else, a new household without floor area) and, on
     commit, writes the difference in bulk."""
 
-    def __init__(self, community, compound, rows: list[_Row], report: ImportReport, columns):
+    def __init__(self, community, compound, rows, report: ImportReport, columns, area_given):
         self.community, self.compound, self.rows, self.report = community, compound, rows, report
         self.buildings: dict[str, Building] = {}
         self.units: dict[tuple, Unit] = {}
@@ -413,7 +414,7 @@ class _Plan:
         self.residents: dict[tuple, Resident] = {}
         if compound is not None:
             self._load()
-        self._check(columns)
+        self._check(columns, area_given)
 
     def _load(self) -> None:
         for b in Building.objects.filter(community=self.community, compound=self.compound):
@@ -433,7 +434,7 @@ class _Plan:
             h = r.household
             self.residents[((h.unit.building.name, h.unit.name, h.room), r.name)] = r
 
-    def _check(self, columns) -> None:
+    def _check(self, columns, area_given: set[tuple]) -> None:
         hashes = {id_number_hash(r.id_number): r for r in self.rows if r.id_number}
         # One pass over the community's hashes beats an IN list of thousands of parameters.
         owners = {
@@ -444,7 +445,6 @@ class _Plan:
             .iterator(chunk_size=10_000)
             if digest in hashes
         }
-        area_given = {r.household for r in self.rows if r.area is not None}
         header = {f: columns[f][1] if f in columns else str(FIELD_LABELS[f]) for f in FIELD_LABELS}
         for digest, owner_pk in owners.items():
             row = hashes[digest]

@@ -16,6 +16,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, FormView, ListView, View
 
@@ -325,7 +326,9 @@ class ResidentRevealView(ResidentDetailView):
         context = self.get_context_data(object=self.object)
         if form.errors and known:
             context["reveal_forms"][field] = form
-        return self.render_to_response(context, status=400 if form.errors else 200)
+        response = self.render_to_response(context, status=400 if form.errors else 200)
+        add_never_cache_headers(response)  # the page holds the identifier in full
+        return response
 
 
 class ResidentFormView(RegistryFormView):

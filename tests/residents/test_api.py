@@ -149,6 +149,7 @@ def test_reveal_returns_the_value_and_logs_it(world, api_as, identified, known_i
     )
     assert response.status_code == 200
     assert response.json() == {"field": "id_number", "value": known_id}
+    assert "no-store" in response["Cache-Control"]
     log = IdentityAccessLog.objects.get()
     assert (log.actor, log.resident_id, log.field, log.reason) == (
         staff,

@@ -310,3 +310,12 @@ def test_import_register_command(world, tmp_path, capsys):
     assert not Compound.objects.filter(name="西区").exists()
     with pytest.raises(CommandError, match="No community"):
         call_command("import_register", str(path), community="nowhere", compound="东区")
+
+
+def test_a_bad_row_does_not_cause_follow_up_errors_in_its_household(world):
+    rows = [
+        person("101", "89.5", "张伟", "12345", "", "户主"),  # area given, phone bad
+        person("101", "", "李娜", "", "", "配偶"),  # no area: the household has one
+    ]
+    report = run(world, csv_bytes(rows), "r.csv", dry_run=True)
+    assert [(e.row, e.column) for e in report.errors] == [(2, "电话")]

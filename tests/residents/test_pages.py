@@ -131,6 +131,7 @@ def test_reveal_page_shows_the_value_once_and_logs_it(world, page_as, identified
     html = response.content.decode()
     assert response.status_code == 200
     assert known_id in html and "核对低保材料" in html
+    assert "no-store" in response["Cache-Control"]
     assert "13800138000" not in html  # only the field asked for
     log = IdentityAccessLog.objects.get()
     assert (log.actor, log.field, log.reason) == (staff, "id_number", "核对低保材料")
