@@ -51,10 +51,9 @@ def phone_normalise(value: str) -> str:
         # number_type is UNKNOWN for an invalid number: no separate is_valid_number pass
         or phonenumbers.number_type(number) not in PHONE_TYPES
     ):
+        # The message does not repeat the number: error lists stay masked too.
         raise ValidationError(
-            _("“%(value)s” is not a mainland mobile or landline number."),
-            code="phone_invalid",
-            params={"value": value},
+            _("This is not a mainland mobile or landline number."), code="phone_invalid"
         )
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
