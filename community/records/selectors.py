@@ -7,6 +7,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
@@ -319,6 +320,16 @@ def survey_list(*, community: Community) -> QuerySet[Survey]:
 def survey_get(*, community: Community, user: User, pk) -> Survey:
     """One survey with its questions in order."""
     return _get(survey_list(community=community).prefetch_related("questions"), pk)
+
+
+def survey_answered(*, survey: Survey, user: User) -> bool:
+    """True when `user` (or, for a per-household survey, their household) has answered."""
+    resident = services.resident_for_user(community=survey.community, user=user)
+    try:
+        key = services.survey_respondent_key(survey, user=user, resident=resident)
+    except ValidationError:
+        return False
+    return survey.responses.filter(respondent_key=key).exists()
 
 
 def survey_is_open(survey: Survey, at: datetime | None = None) -> bool:

@@ -1081,6 +1081,7 @@ class SurveyDetail(RecordDetailView):
         context = super().get_context_data(**kwargs)
         survey = self.object
         if self.tenancy.can("survey_answer", WRITE) and selectors.survey_is_open(survey):
+            context["answered"] = selectors.survey_answered(survey=survey, user=self.request.user)
             context["answer_form"] = kwargs.get("answer_form") or forms.SurveyAnswerForm(
                 survey=survey
             )

@@ -113,7 +113,7 @@ def test_activities_bad_rows_listed_and_nothing_saved(world):
         (8, "参与人", "李四"),
     ]
     reasons = {e.row: e.reason for e in report.errors}
-    assert "节日" in reasons[2] and "2025-03-08 09:30" in reasons[4] and "Row 7" in reasons[8]
+    assert "节日" in reasons[2] and "2025-03-08 09:30" in reasons[4] and "第 7 行" in reasons[8]
     assert not Activity.objects.exists() and not ActivitySignup.objects.exists()
 
 

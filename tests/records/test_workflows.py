@@ -249,11 +249,11 @@ def test_signup_capacity_and_one_per_person(world, page_as):
         f"r:{world.a.resident.pk}",
         "web",
     )
-    with pytest.raises(ValidationError, match="already"):
+    with pytest.raises(ValidationError, match="您已报名"):
         services.activity_signup(activity=activity, user=resident)
     other = factories.UserFactory(username="a-resident-3")
     factories.MembershipFactory(community=c, user=other, role=Role.RESIDENT)
-    with pytest.raises(ValidationError, match="full"):
+    with pytest.raises(ValidationError, match="名额已满"):
         services.activity_signup(activity=activity, user=other)
     # Withdrawing frees the seat.
     client.post(f"/c/{c.slug}/activities/{activity.pk}/withdraw/")
@@ -428,7 +428,7 @@ def test_survey_one_answer_per_household_and_bad_answers(world, page_as):
     assert again.status_code == 400 and SurveyResponse.objects.count() == 1
     # A closed survey takes no answers.
     Survey.objects.filter(pk=survey.pk).update(closes_at=NOW - HOUR)
-    with pytest.raises(ValidationError, match="not open"):
+    with pytest.raises(ValidationError, match="不在开放时间"):
         services.survey_answer(survey=Survey.objects.get(pk=survey.pk), user=spouse, answers={})
 
 
