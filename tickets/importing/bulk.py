@@ -64,12 +64,19 @@ def _copy_encoder(field):
 
 
 def _values(rows, fields, defaults, encoders):
-    names = [f.attname for f in fields]
+    """Encoded rows. All rows of a call name the same fields; the others' encoded defaults are
+    computed once."""
+    named = rows[0].keys()
+    plan = [
+        (f.attname, encode, None)
+        if f.attname in named
+        else (None, None, defaults[f.attname] if encode is None else encode(defaults[f.attname]))
+        for f, encode in zip(fields, encoders, strict=True)
+    ]
     for row in rows:
-        merged = {**defaults, **row}
         yield [
-            merged[name] if encode is None else encode(merged[name])
-            for name, encode in zip(names, encoders, strict=True)
+            constant if name is None else row[name] if encode is None else encode(row[name])
+            for name, encode, constant in plan
         ]
 
 
