@@ -52,6 +52,7 @@ def test_the_2018_layout_extends_the_2020_one():
         ('[statuses]\n"Done" = "finished"\n', "statuses.Done"),
         ('[channels]\n"WeChat" = "wechat"\n', "channels.WeChat"),
         ('timezone = "Mars/Olympus"\n', "timezone"),
+        ('encoding = "klingon"\n', "encoding"),
         ('fallback_category = "nope"\n', "fallback_category"),
         ('[columns]\nexternal_id = "id"\n', "columns.created"),
         (

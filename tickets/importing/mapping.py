@@ -6,6 +6,7 @@ lifecycle states, categories and `Ticket.Channel`. Nothing is guessed: a status 
 `[statuses]` refuses the row (METRICS.md, Imported and inconsistent records).
 """
 
+import codecs
 import tomllib
 import zoneinfo
 from dataclasses import dataclass, field
@@ -156,6 +157,12 @@ def load_mapping(path: str | Path) -> Mapping:
         _fail(path, "timezone", _("not an IANA time zone"))
     if not data["date_formats"]:
         _fail(path, "date_formats", _("give at least one format"))
+    encoding = data.get("encoding", "auto")
+    if encoding != "auto":
+        try:
+            codecs.lookup(encoding)
+        except LookupError:
+            _fail(path, "encoding", _("not a known encoding"))
     if len(data["source"]) > 32:
         _fail(path, "source", _("at most 32 characters"))
 
@@ -210,7 +217,7 @@ def load_mapping(path: str | Path) -> Mapping:
     return Mapping(
         name=data.get("name", path.stem),
         source=data["source"],
-        encoding=data.get("encoding", "auto"),
+        encoding=encoding,
         timezone=data["timezone"],
         date_formats=tuple(data["date_formats"]),
         columns=columns,

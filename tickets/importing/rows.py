@@ -223,7 +223,8 @@ class RowReader:
         if i is None:
             return ""
         parts = [row[i].strip()] if isinstance(i, int) else [row[j].strip() for j in i]
-        text = sep.join(p for p in parts if p)
+        # NUL never belongs in text and PostgreSQL refuses it.
+        text = sep.join(p for p in parts if p).replace("\x00", "")
         text, repaired = repair_text(text)
         if repaired:
             flags.add("text_repaired")
