@@ -245,6 +245,8 @@ class Ticket(TenantModel):
             models.Index(fields=["community", "kind", "submitted_at"], name="ticket_period_idx"),
             # Queues: counts by status.
             models.Index(fields=["community", "status"], name="ticket_status_idx"),
+            # Queue totals and counts by status of one kind (index-only scans).
+            models.Index(fields=["community", "kind", "status"], name="ticket_queue_idx"),
             # A technician's queue: the work orders assigned to them.
             models.Index(fields=["community", "assignee", "status"], name="ticket_assignee_idx"),
             # The auto-close job: resolved tickets by resolution instant.
