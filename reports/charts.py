@@ -1,0 +1,150 @@
+"""SVG charts of figures (pygal), as inline markup safe to put in a page or a PDF.
+
+    trend_svg([("1月", 0.91), ("2月", None), ...], title="办结率", unit="fraction")
+    bars_svg([("电梯", 0.62), ("噪音", 0.80)], title="...", unit="fraction")
+
+Both return a `SafeString` holding one `<svg>` element: no script, no event handler attribute,
+no link outside the chart itself (pygal's own JavaScript is switched off and whatever is left
+is removed by `_sanitize`), so the markup can go into `{{ chart }}` and into WeasyPrint.
+Values are in the metric's unit (METRICS.md, Keys): `fraction` values are drawn as percents;
+None is a gap ("no data"), never zero. `value_format` is the one display rule of a value.
+"""
+
+from collections.abc import Sequence
+from xml.etree import ElementTree
+
+import pygal
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext_lazy as _
+from pygal.style import Style
+
+SVG_NS = "http://www.w3.org/2000/svg"
+XLINK_NS = "http://www.w3.org/1999/xlink"
+ElementTree.register_namespace("", SVG_NS)
+ElementTree.register_namespace("xlink", XLINK_NS)
+
+# Display suffix of each unit of reports.metrics (docs/metrics.md, Shape of a value).
+UNITS = {
+    "fraction": "%",
+    "minutes": _("min"),
+    "hours": _("h"),
+    "count": "",
+    "rating": _("/ 5"),
+    "handoffs": _("per ticket"),
+    "per_100_households": _("per 100 households"),
+    "per_1000_households": _("per 1,000 households"),
+    "points": _("points"),
+    "m2": "m²",
+    "score": _("points"),
+}
+FONT = '"Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", sans-serif'
+STYLE = Style(
+    font_family=FONT,
+    background="white",
+    plot_background="white",
+    colors=("#0d6efd", "#adb5bd", "#198754", "#dc3545", "#fd7e14"),
+    title_font_size=14,
+    label_font_size=11,
+    major_label_font_size=11,
+    legend_font_size=11,
+    value_font_size=10,
+)
+_DANGEROUS = {"script", "foreignObject", "iframe", "object", "embed", "use", "image", "a"}
+
+
+def value_format(value: float | None, unit: str) -> str:
+    """A figure for display: "—" for None, fractions as a percent rounded to one decimal
+    ("87.5 %"), whole counts as integers ("1,204"), other units with one decimal and their
+    unit suffix ("42.0 h")."""
+    if value is None:
+        return "—"
+    if unit == "fraction":
+        return f"{value * 100:.1f} %"
+    if unit == "count" and float(value).is_integer():
+        return f"{int(value):,}"
+    return f"{value:,.1f} {UNITS.get(unit, '')}".strip()
+
+
+def trend_svg(
+    points: Sequence[tuple[str, float | None]],
+    *,
+    title: str,
+    unit: str,
+    compare: tuple[str, Sequence[float | None]] | None = None,
+) -> SafeString:
+    """A line chart of one figure over time.
+
+    points: [(x label, value in `unit` or None)], in order; compare: an optional second series
+    (its name, values aligned with `points`), e.g. the same months a year earlier.
+    """
+    chart = _chart(pygal.Line, title=title, unit=unit)
+    chart.x_labels = [label for label, _value in points]
+    chart.add(title, [_scaled(value, unit) for _label, value in points])
+    if compare:
+        name, values = compare
+        chart.add(name, [_scaled(value, unit) for value in values])
+    else:
+        chart.show_legend = False
+    return _render(chart)
+
+
+def bars_svg(
+    bars: Sequence[tuple[str, float | None]], *, title: str, unit: str, horizontal: bool = True
+) -> SafeString:
+    """A bar chart comparing one figure across labels (categories, communities, buildings).
+
+    bars: [(label, value in `unit` or None)], drawn in the given order.
+    """
+    chart = _chart(pygal.HorizontalBar if horizontal else pygal.Bar, title=title, unit=unit)
+    chart.show_legend = False
+    chart.x_labels = [label for label, _value in bars]
+    chart.add(title, [_scaled(value, unit) for _label, value in bars])
+    return _render(chart)
+
+
+def _chart(kind, *, title: str, unit: str):
+    suffix = str(UNITS.get(unit, ""))
+    return kind(
+        style=STYLE,
+        js=[],
+        disable_xml_declaration=True,
+        explicit_size=True,
+        width=640,
+        height=280,
+        title=str(title),
+        show_dots=True,
+        dots_size=2.5,
+        allow_interruptions=True,
+        include_x_axis=unit in ("fraction", "count"),
+        range=(0, 100) if unit == "fraction" else None,
+        value_formatter=lambda v: f"{v:,.1f} {suffix}".strip(),
+        legend_at_bottom=True,
+        margin=8,
+    )
+
+
+def _scaled(value: float | None, unit: str) -> float | None:
+    if value is None:
+        return None
+    return value * 100 if unit == "fraction" else value
+
+
+def _render(chart) -> SafeString:
+    return mark_safe(_sanitize(chart.render(is_unicode=True)))  # noqa: S308 (sanitized)
+
+
+def _sanitize(markup: str) -> str:
+    """Keep the drawing, drop anything active or remote: script-like elements, on* handlers,
+    and href/src attributes that point anywhere but inside the chart (`#id`)."""
+    root = ElementTree.fromstring(markup)  # noqa: S314 (pygal output: labels arrive escaped)
+    for parent in root.iter():
+        for child in list(parent):
+            if child.tag.rpartition("}")[2] in _DANGEROUS:
+                parent.remove(child)
+    for element in root.iter():
+        for name in list(element.attrib):
+            local = name.rpartition("}")[2].lower()
+            value = element.attrib[name].strip()
+            if local.startswith("on") or (local in ("href", "src") and not value.startswith("#")):
+                del element.attrib[name]
+    return ElementTree.tostring(root, encoding="unicode")
