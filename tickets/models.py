@@ -340,3 +340,33 @@ class ContactAccessLog(TenantModel):
     class Meta:
         verbose_name = _("Contact access log")
         verbose_name_plural = _("Contact access log")
+
+
+def ticket_photo_path(instance: "TicketPhoto", filename: str) -> str:
+    """tickets/<community id>/<generated name>: tickets.photos names the files at random."""
+    return f"tickets/{instance.community_id}/{filename}"
+
+
+class TicketPhoto(TenantModel):
+    """A photo of a ticket's intake (`event` empty) or of one of its events (a resolution),
+    re-encoded without metadata by tickets/photos.py. Served only by the ticket's photo page to
+    those who may see the ticket, never from /media/. `size_bytes` is the stored file's size."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="photos")
+    event = models.ForeignKey(
+        TicketEvent, on_delete=models.SET_NULL, null=True, blank=True, related_name="photos"
+    )
+    file = models.FileField(_("Photo"), upload_to=ticket_photo_path, max_length=200)
+    content_type = models.CharField(max_length=20)
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    size_bytes = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [
+            # The ticket page: a ticket's photos.
+            models.Index(fields=["community", "ticket"], name="ticketphoto_ticket_idx"),
+        ]
+        verbose_name = _("Ticket photo")
+        verbose_name_plural = _("Ticket photo")
