@@ -5,6 +5,7 @@ The tenant is the community (DESIGN.md, Tenancy). Every tenant-owned model inher
 distributed by `community_id` (docs/scaling.md).
 """
 
+import datetime
 import zoneinfo
 
 from django.contrib.auth.models import AbstractUser
@@ -168,6 +169,11 @@ class Membership(TenantModel):
     )
     role = models.CharField(_("Role"), max_length=32, choices=Role.choices)
     is_active = models.BooleanField(_("Active"), default=True)
+    # The dates the member served, so "active staff at period end" (training coverage,
+    # METRICS.md) can be answered for any past date: active on D when
+    # started_on <= D and (ended_on is null or ended_on > D).
+    started_on = models.DateField(_("Started on"), default=datetime.date.today)
+    ended_on = models.DateField(_("Ended on"), null=True, blank=True)
 
     class Meta:
         constraints = [
