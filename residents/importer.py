@@ -257,8 +257,9 @@ def register_import(
             with transaction.atomic():
                 plan.commit(compound_name=compound_name, actor=actor, filename=filename)
             report.committed = True
-        except IntegrityError as exc:  # a concurrent edit took a name or an ID number
-            report.errors.append(RowError(0, "", "", _("Nothing was saved: %s") % exc))
+        except IntegrityError:  # a concurrent edit took a room or an ID number meanwhile
+            reason = _("Nothing was saved: the register changed meanwhile. Check the file again.")
+            report.errors.append(RowError(0, "", "", reason))
     report.seconds = time.perf_counter() - started
     return report
 

@@ -9,6 +9,7 @@ import openpyxl
 import pytest
 from auditlog.models import LogEntry
 from django.core.management import CommandError, call_command
+from django.db import IntegrityError
 
 from community.models import Compound
 from residents.identifiers import id_number_decrypt, id_number_hash
@@ -319,3 +320,17 @@ def test_a_bad_row_does_not_cause_follow_up_errors_in_its_household(world):
     ]
     report = run(world, csv_bytes(rows), "r.csv", dry_run=True)
     assert [(e.row, e.column) for e in report.errors] == [(2, "电话")]
+
+
+def test_a_conflict_at_commit_time_rolls_everything_back(world, monkeypatch):
+    def taken(*args, **kwargs):
+        raise IntegrityError("resident_id_number_uniq")
+
+    monkeypatch.setattr(Resident.objects, "bulk_create", taken)
+    report = run(world, csv_bytes(ROWS), "r.csv")
+    assert not report.committed
+    assert [e.reason for e in report.errors] == [
+        "Nothing was saved: the register changed meanwhile. Check the file again."
+    ]
+    assert not Compound.objects.filter(name="东区").exists()
+    assert not Household.objects.filter(room="202").exists()
