@@ -6,8 +6,11 @@ their natural keys and only missing ones are created, so a second run changes no
 `demo_communities()`.
 """
 
+import datetime
 from dataclasses import dataclass
 from decimal import Decimal
+
+from django.utils import timezone
 
 from .models import Community, Compound, Membership, Organisation, User
 
@@ -159,3 +162,24 @@ def _user(username: str, full_name: str, **flags) -> User:
         user.set_password(PASSWORD)
         user.save()
     return user
+
+
+def history() -> str:
+    """Date the demo households and memberships from 1 January of the year before last.
+
+    The figures count households and active staff *at period end* (METRICS.md: complaint
+    rate, burglary rate, training coverage), so a demo created today needs a past for last
+    year's review to have its denominators. Idempotent: only newer rows are moved back.
+    """
+    from residents.models import Household
+
+    since = datetime.date(timezone.localdate().year - 2, 1, 1)
+    instant = datetime.datetime(since.year, 1, 1, tzinfo=datetime.UTC)
+    communities = demo_communities()
+    households = Household.objects.filter(community__in=communities, created_at__gt=instant).update(
+        created_at=instant
+    )
+    memberships = Membership.objects.filter(community__in=communities, started_on__gt=since).update(
+        started_on=since
+    )
+    return f"{households:,} households and {memberships:,} memberships dated from {since}"

@@ -620,3 +620,13 @@ def _write(community: Community, lives: list[_Life]) -> None:
     TicketEvent.objects.bulk_create(
         [event for life in lives for event in life.events], batch_size=2000
     )
+
+
+def seed_demo() -> str:
+    """Run `seed` for every demo community (seed_demo's generator list); a one-line summary."""
+    from community.demo import demo_communities
+
+    return "; ".join(
+        seed(community, random.Random(f"tickets-{community.slug}"))
+        for community in demo_communities()
+    )

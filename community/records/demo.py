@@ -729,3 +729,13 @@ class _Builder:
                 TrainingAttendance(community=self.c, training=training, user=u) for u in people
             )
             self.count("trainings")
+
+
+def seed_demo() -> str:
+    """Run `seed` for every demo community (seed_demo's generator list); a one-line summary."""
+    from community.demo import demo_communities
+
+    return "; ".join(
+        seed(community, random.Random(f"records-{community.slug}"))
+        for community in demo_communities()
+    )

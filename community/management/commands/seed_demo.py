@@ -11,6 +11,12 @@ from community.demo import ACCOUNTS, ADMIN_USERNAME, PASSWORD, demo_communities
 GENERATORS = [
     "community.demo.seed",
     "residents.demo.seed",
+    "community.demo.history",
+    "tickets.demo.seed_demo",
+    "community.records.demo.seed_demo",
+    "property_ops.demo.seed_demo",
+    "complaints.demo.seed_demo",
+    "reports.demo.seed_demo",
 ]
 
 
