@@ -19,9 +19,6 @@ from django.utils.translation import gettext_lazy as _
 from pygal.style import Style
 
 SVG_NS = "http://www.w3.org/2000/svg"
-XLINK_NS = "http://www.w3.org/1999/xlink"
-ElementTree.register_namespace("", SVG_NS)
-ElementTree.register_namespace("xlink", XLINK_NS)
 
 # Display suffix of each unit of reports.metrics (docs/metrics.md, Shape of a value).
 UNITS = {
@@ -48,6 +45,7 @@ STYLE = Style(
     major_label_font_size=11,
     legend_font_size=11,
     value_font_size=10,
+    no_data_font_size=18,
 )
 _DANGEROUS = {"script", "foreignObject", "iframe", "object", "embed", "use", "image", "a"}
 
@@ -110,7 +108,7 @@ def _chart(kind, *, title: str, unit: str):
         disable_xml_declaration=True,
         explicit_size=True,
         width=640,
-        height=280,
+        height=240,
         title=str(title),
         show_dots=True,
         dots_size=2.5,
@@ -120,6 +118,7 @@ def _chart(kind, *, title: str, unit: str):
         value_formatter=lambda v: f"{v:,.1f} {suffix}".strip(),
         legend_at_bottom=True,
         margin=8,
+        no_data_text=str(_("No data")),
     )
 
 
@@ -135,16 +134,24 @@ def _render(chart) -> SafeString:
 
 def _sanitize(markup: str) -> str:
     """Keep the drawing, drop anything active or remote: script-like elements, on* handlers,
-    and href/src attributes that point anywhere but inside the chart (`#id`)."""
+    and href/src attributes that point anywhere but inside the chart (`#id`).
+
+    Names are written without namespace prefixes (`xlink:href` becomes SVG 2's `href`): the
+    process-wide prefix registry of ElementTree is changed by other libraries, and an
+    `ns0:svg` would not draw inside HTML."""
     root = ElementTree.fromstring(markup)  # noqa: S314 (pygal output: labels arrive escaped)
     for parent in root.iter():
         for child in list(parent):
             if child.tag.rpartition("}")[2] in _DANGEROUS:
                 parent.remove(child)
     for element in root.iter():
-        for name in list(element.attrib):
-            local = name.rpartition("}")[2].lower()
-            value = element.attrib[name].strip()
-            if local.startswith("on") or (local in ("href", "src") and not value.startswith("#")):
-                del element.attrib[name]
+        element.tag = element.tag.rpartition("}")[2]
+        for name, value in list(element.attrib.items()):
+            del element.attrib[name]
+            local = name.rpartition("}")[2]
+            active = local.lower().startswith("on")
+            remote = local.lower() in ("href", "src") and not value.strip().startswith("#")
+            if not (active or remote):
+                element.set(local, value)
+    root.set("xmlns", SVG_NS)
     return ElementTree.tostring(root, encoding="unicode")
