@@ -131,9 +131,10 @@ class TicketListView(TicketPage, ListView):
         params = self.request.GET.copy()
         params.pop("page", None)
         self.filterset = TicketFilter(params or None, queryset=base, community=self.community)
-        params.pop("status", None)
+        without_status = params.copy()
+        without_status.pop("status", None)
         self.counts = selectors.ticket_status_counts(
-            queryset=TicketFilter(params, queryset=base, community=self.community).qs
+            queryset=TicketFilter(without_status, queryset=base, community=self.community).qs
         )
         overdue = ExpressionWrapper(selectors.overdue_q(timezone.now()), BooleanField())
         return self.filterset.qs.annotate(is_overdue=overdue)

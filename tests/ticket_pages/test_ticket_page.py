@@ -6,6 +6,8 @@ import datetime
 import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 
 from community.models import Membership
@@ -243,3 +245,22 @@ def test_an_unknown_action_is_404_and_get_is_not_allowed(world, drive, page_as):
     assert act(client, a, ticket, "auto-close").status_code == 404
     assert act(client, a, ticket, "delete").status_code == 404
     assert client.get(page_url(a, C, f"{ticket.pk}/accept/")).status_code == 405
+
+
+def test_the_ticket_page_queries_do_not_grow_with_its_timeline(world, drive, page_as):
+    """The page of a ticket with 4 events or with 25 (replies, re-dispatches to two people):
+    the same number of queries."""
+    a = world.a
+    ticket = drive(a, WO, "in_progress")
+    pm, tech = a.users[Role.PROPERTY_MANAGER], a.users[Role.TECHNICIAN]
+    client = page_as(pm)
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(page_url(a, WO, f"{ticket.pk}/")).status_code == 200
+    for i in range(10):
+        services.ticket_reply(ticket=ticket, actor=pm, note=f"留言{i}")
+        services.ticket_dispatch(ticket=ticket, actor=pm, assignee=[tech, pm][i % 2])
+    assert act(client, a, ticket, "reply", {"note": "已约上门"}).status_code == 302
+    with CaptureQueriesContext(connection) as many:
+        page = client.get(page_url(a, WO, f"{ticket.pk}/"))
+    assert len(page.context["timeline"]) == 25
+    assert len(few) == len(many)
