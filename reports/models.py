@@ -45,3 +45,84 @@ class MetricValue(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.key} {self.period} = {self.value}"
+
+
+class AnnualReview(TenantModel):
+    """The annual review (年度工作总结) of a community and year: the sections staff write, and the
+    state of its render job (reports/review/). Figures are not stored here: the page reads the
+    stored MetricValues; each finalised version keeps its own snapshot."""
+
+    class JobStatus(models.TextChoices):
+        IDLE = "idle", _("Not started")
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    year = models.PositiveSmallIntegerField(_("Year"))
+    highlights = models.TextField(_("Highlights of the year"), blank=True)
+    challenges = models.TextField(_("Challenges"), blank=True)
+    plans = models.TextField(_("Plans for next year"), blank=True)
+    edited_by = models.ForeignKey(
+        "community.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # The render job (one at a time per review): progress in percent, 0-100.
+    job_status = models.CharField(
+        _("Render job"), max_length=8, choices=JobStatus.choices, default=JobStatus.IDLE
+    )
+    job_progress = models.PositiveSmallIntegerField(default=0)
+    job_finalise = models.BooleanField(default=False)
+    job_error = models.CharField(max_length=300, blank=True)
+    job_requested_by = models.ForeignKey(
+        "community.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    job_updated_at = models.DateTimeField(null=True, blank=True)
+    # The latest draft PDF (not finalised): replaced by every render.
+    draft_pdf = models.BinaryField(null=True, blank=True)
+    draft_generated_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["community", "year"], name="annualreview_year_uniq")
+        ]
+        verbose_name = _("Annual review")
+        verbose_name_plural = _("Annual reviews")
+
+    def __str__(self) -> str:
+        return f"{self.year}"
+
+
+class AnnualReviewVersion(TenantModel):
+    """A finalised annual review PDF, frozen: its bytes, their SHA-256 and the figures snapshot
+    it was built from. A later finalisation makes version n + 1, whose `changes` lists the
+    figures that differ from version n (METRICS.md, Rules: a correction after finalisation)."""
+
+    review = models.ForeignKey(AnnualReview, on_delete=models.PROTECT, related_name="versions")
+    number = models.PositiveSmallIntegerField(_("Version"))
+    pdf = models.BinaryField(_("PDF"))
+    sha256 = models.CharField("SHA-256", max_length=64)
+    # {"as_of": ISO instant, "figures": {key: {value, numerator, denominator, n, excluded, unit}}}
+    figures = models.JSONField(_("Figures"))
+    # [{"key", "old", "new"}] against the previous version; empty for version 1.
+    changes = models.JSONField(_("Changed figures"), default=list)
+    generated_at = models.DateTimeField(_("Generated at"))
+    finalised_by = models.ForeignKey(
+        "community.User",
+        verbose_name=_("Finalised by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["review_id", "-number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["community", "review", "number"], name="annualreviewversion_uniq"
+            )
+        ]
+        verbose_name = _("Finalised annual review")
+        verbose_name_plural = _("Finalised annual reviews")
+
+    def __str__(self) -> str:
+        return f"{self.review} v{self.number}"

@@ -35,3 +35,6 @@ def metrics_nightly() -> int:
             metrics_compute_task.delay(community.pk, period.key, as_of.isoformat())
             queued += 1
     return queued
+
+
+from .review.tasks import annual_review_render_task  # noqa: E402, F401 (registers it with workers)

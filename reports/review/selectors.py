@@ -1,0 +1,468 @@
+"""Reads of the annual review: the review row, its versions, and everything the page and the PDF
+show (`review_data`), from stored metric values and the community's records."""
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db.models import Count
+from django.db.models.fields.json import KT
+from django.http import Http404
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from community.models import Community, Drill, Incident, Meeting, Training
+from reports.charts import UNITS, bars_svg, trend_svg, value_format
+from reports.metrics import metric_label
+from reports.models import AnnualReview, AnnualReviewVersion, MetricValue
+from reports.periods import Period
+from reports.selectors import metric_values_latest
+from tickets.models import Category, ResponsibleParty, Ticket, TicketEvent, TicketKind
+
+from .dimensions import DIMENSIONS, Dimension, dimension_of, registry_keys
+
+FIRST_YEAR = 2000
+MIN_N = 5  # a category is ranked among the worst only with at least this many tickets (n)
+REPEATED = 3  # complaints in the year that make a building a repeated-complaint building
+WORST = 5  # categories shown per ranking
+LISTED = 20  # rows of a challenge list
+# Units whose figures rest on a sample: `n` is shown next to them (METRICS.md, Rules).
+SAMPLED_UNITS = {"fraction", "minutes", "hours", "rating", "handoffs", "score"}
+# Reasons a record is left out of a figure (reports.metrics `excluded`); others show their code.
+REASONS = {
+    "closed_without_close_time": gettext_lazy("closed without a close time"),
+    "close_time_on_open_ticket": gettext_lazy("close time on an open ticket"),
+    "negative_duration": gettext_lazy("negative duration"),
+    "clock_skew": gettext_lazy("clock skew"),
+    "ambiguous_time": gettext_lazy("ambiguous local time"),
+    "nonexistent_time": gettext_lazy("non-existent local time"),
+    "no_deadline": gettext_lazy("no deadline"),
+    "excluded_from_durations": gettext_lazy("left out of durations"),
+    "rejected": gettext_lazy("rejected"),
+    "cancelled": gettext_lazy("cancelled"),
+    "duplicate": gettext_lazy("duplicate"),
+}
+
+
+def review_year_check(*, community: Community, year: int) -> None:
+    """Raises Http404 for a year before 2000 or after the community's current local year."""
+    if not FIRST_YEAR <= year <= timezone.localdate(timezone=community.tz).year:
+        raise Http404
+
+
+def annual_review_get(*, community: Community, year: int) -> AnnualReview:
+    """The review of `community` and `year`; an unsaved empty one when none was written yet.
+    Raises Http404 for a year out of range (review_year_check)."""
+    review_year_check(community=community, year=year)
+    found = AnnualReview.objects.filter(community=community, year=year).first()
+    return found or AnnualReview(community=community, year=year)
+
+
+def annual_review_versions(*, review: AnnualReview) -> list[AnnualReviewVersion]:
+    """The finalised versions of a review, newest first, without their PDF bytes; each with
+    `change_rows` [(label, old, new)] of the figures changed since the version before."""
+    if review.pk is None:
+        return []
+    versions = list(
+        AnnualReviewVersion.objects.filter(community=review.community, review=review)
+        .defer("pdf", "figures")
+        .select_related("finalised_by")
+    )
+    for version in versions:
+        version.change_rows = change_rows(version.changes)
+    return versions
+
+
+def annual_review_version_get(
+    *, community: Community, year: int, number: int
+) -> AnnualReviewVersion:
+    """One finalised version with its bytes. Raises Http404 when missing or of another
+    community."""
+    version = AnnualReviewVersion.objects.filter(
+        community=community, review__year=year, number=number
+    ).first()
+    if version is None:
+        raise Http404
+    return version
+
+
+def review_periods(year: int) -> tuple[Period, Period, list[Period]]:
+    """(the year, the year before, its twelve months)."""
+    period = Period.parse(str(year))
+    return period, period.year_before(), [Period.parse(f"{year}-{m:02d}") for m in range(1, 13)]
+
+
+@dataclass
+class FigureRow:
+    key: str
+    label: str
+    unit: str
+    value: float | None
+    n: int | None
+    last: float | None
+    text: str
+    last_text: str
+    change_text: str
+    shows_n: bool
+    left_out: list[tuple[str, int]]
+
+
+@dataclass
+class RecordTable:
+    title: str
+    headers: list[str]
+    rows: list[list[str]]
+    empty: str = ""
+
+
+@dataclass
+class Block:
+    """One dimension of the review: its figures, trend charts and records."""
+
+    dimension: Dimension | None
+    title: str
+    figures: list[FigureRow] = field(default_factory=list)
+    charts: list[str] = field(default_factory=list)
+    records: list[RecordTable] = field(default_factory=list)
+
+
+@dataclass
+class ReviewData:
+    community: Community
+    year: int
+    review: AnnualReview
+    as_of: dt.datetime | None
+    blocks: list[Block]
+    challenges: list[RecordTable]
+    challenge_charts: list[str]
+    # {key: {value, numerator, denominator, n, excluded, unit}} of the year: what a finalised
+    # version freezes.
+    snapshot: dict
+    # Set when rendering a version to finalise: its number and the figures changed since the
+    # previous version (figure_changes).
+    version: int | None = None
+    changes: list[dict] = field(default_factory=list)
+
+    def change_rows(self) -> list[tuple[str, str, str]]:
+        return change_rows(self.changes)
+
+
+def change_rows(changes: list[dict]) -> list[tuple[str, str, str]]:
+    """(label, old, new) of changed figures (figure_changes), formatted for display."""
+    return [
+        (
+            metric_label(c["key"]),
+            value_format(c["old"], c["unit"]),
+            value_format(c["new"], c["unit"]),
+        )
+        for c in changes
+    ]
+
+
+def review_data(*, community: Community, year: int, review: AnnualReview) -> ReviewData:
+    """Everything the annual review page and PDF show for `community` and `year`.
+
+    Figures are the stored MetricValues of the newest as_of (the year, the year before and the
+    twelve months; two queries); records and challenges are a few set-based queries over the
+    year's local bounds. Values are in their METRICS.md units; texts are formatted for display
+    (rates as percent with one decimal, "—" for no data).
+    """
+    period, before, months = review_periods(year)
+    stored = metric_values_latest(
+        community=community, periods=[period.key, before.key] + [m.key for m in months]
+    )
+    this, last = stored.get(period.key, {}), stored.get(before.key, {})
+    start, end = period.bounds(community.timezone)
+    blocks = _blocks(this, last, [stored.get(m.key, {}) for m in months], months)
+    _add_records(blocks, community, start, end)
+    challenges, charts = _challenges(community, this, start, end)
+    any_value = next(iter(this.values()), None)
+    return ReviewData(
+        community=community,
+        year=year,
+        review=review,
+        as_of=any_value.as_of if any_value else None,
+        blocks=blocks,
+        challenges=challenges,
+        challenge_charts=charts,
+        snapshot={key: _snap(value) for key, value in sorted(this.items())},
+    )
+
+
+def figure_changes(old: dict, new: dict) -> list[dict]:
+    """The figures whose value differs between two snapshots ({key: {"value", "unit", ...}}):
+    [{"key", "old", "new", "unit"}] sorted by key; a figure missing on one side is None there."""
+    changes = []
+    for key in sorted(old.keys() | new.keys()):
+        before, after = old.get(key), new.get(key)
+        old_value = before["value"] if before else None
+        new_value = after["value"] if after else None
+        if old_value != new_value:
+            unit = (after or before)["unit"]
+            changes.append({"key": key, "old": old_value, "new": new_value, "unit": unit})
+    return changes
+
+
+def _snap(value: MetricValue) -> dict:
+    return {
+        "value": value.value,
+        "numerator": value.numerator,
+        "denominator": value.denominator,
+        "n": value.n,
+        "excluded": value.excluded,
+        "unit": value.unit,
+    }
+
+
+def change_text(this: float | None, last: float | None, unit: str) -> str:
+    """The change from last year: percentage points for rates ("+2.5 pp"), the unit otherwise;
+    "—" when either year has no data."""
+    if this is None or last is None:
+        return "—"
+    if unit == "fraction":
+        return _("%(change)s pp") % {"change": f"{(this - last) * 100:+.1f}"}
+    if unit == "count" and float(this - last).is_integer():
+        return f"{int(this - last):+,}"
+    return f"{this - last:+,.1f} {UNITS.get(unit, '')}".strip()
+
+
+def _row(key: str, value: MetricValue | None, before: MetricValue | None) -> FigureRow:
+    unit = (value or before).unit if (value or before) else "count"
+    current = value.value if value else None
+    previous = before.value if before else None
+    excluded = value.excluded if value else {}
+    return FigureRow(
+        key=key,
+        label=metric_label(key),
+        unit=unit,
+        value=current,
+        n=value.n if value else None,
+        last=previous,
+        text=value_format(current, unit),
+        last_text=value_format(previous, unit),
+        change_text=change_text(current, previous, unit),
+        shows_n=unit in SAMPLED_UNITS,
+        left_out=[
+            (" + ".join(str(REASONS.get(code, code)) for code in reason.split("+")), n)
+            for reason, n in excluded.items()
+        ],
+    )
+
+
+def _blocks(this: dict, last: dict, by_month: list[dict], months: list[Period]) -> list[Block]:
+    blocks = {d.code: Block(d, str(d.title)) for d in DIMENSIONS}
+    other = Block(None, _("Other figures"))
+    for key in registry_keys():
+        dimension = dimension_of(key)
+        block = blocks[dimension.code] if dimension else other
+        block.figures.append(_row(key, this.get(key), last.get(key)))
+    labels = [formats.date_format(m.first, "M") for m in months]
+    for block in blocks.values():
+        for key in block.dimension.trends:
+            points = [
+                (label, _value(month.get(key)))
+                for label, month in zip(labels, by_month, strict=True)
+            ]
+            unit = next((month[key].unit for month in by_month if key in month), None)
+            if unit:
+                block.charts.append(trend_svg(points, title=metric_label(key), unit=unit))
+    return [*blocks.values(), *([other] if other.figures else [])]
+
+
+def _value(value: MetricValue | None) -> float | None:
+    return value.value if value else None
+
+
+def _local(instant: dt.datetime | None, community: Community, fmt: str = "Y-m-d H:i") -> str:
+    if instant is None:
+        return "—"
+    return formats.date_format(timezone.localtime(instant, community.tz), fmt)
+
+
+def _add_records(blocks: list[Block], community: Community, start, end) -> None:
+    """Meetings held (governance), drills and incidents (emergency), trainings (team)."""
+    by_code = {block.dimension.code: block for block in blocks if block.dimension}
+    meetings = list(
+        Meeting.objects.filter(community=community, held_at__gte=start, held_at__lt=end)
+        .order_by("held_at", "id")
+        .only("kind", "title", "held_at", "place")
+    )
+    by_code["governance"].records.append(
+        RecordTable(
+            _("Meetings held"),
+            [_("Held at"), _("Kind"), _("Title"), _("Place")],
+            [
+                [_local(m.held_at, community), m.get_kind_display(), m.title, m.place or "—"]
+                for m in meetings
+            ],
+            _("No meeting was recorded this year."),
+        )
+    )
+    drills = list(
+        Drill.objects.filter(community=community, held_at__gte=start, held_at__lt=end)
+        .order_by("held_at", "id")
+        .only("title", "held_at", "place", "participants")
+    )
+    incidents = list(
+        Incident.objects.filter(community=community, reported_at__gte=start, reported_at__lt=end)
+        .order_by("reported_at", "id")
+        .only("kind", "title", "reported_at", "first_response_at", "resolved_at")
+    )
+    by_code["emergency"].records += [
+        RecordTable(
+            _("Drills held"),
+            [_("Held at"), _("Title"), _("Place"), _("Participants")],
+            [
+                [_local(d.held_at, community), d.title, d.place or "—", str(d.participants)]
+                for d in drills
+            ],
+            _("No drill was recorded this year."),
+        ),
+        RecordTable(
+            _("Incidents"),
+            [_("Reported at"), _("Kind"), _("Title"), _("Response time"), _("Resolved at")],
+            [
+                [
+                    _local(i.reported_at, community),
+                    i.get_kind_display(),
+                    i.title,
+                    value_format(
+                        (i.first_response_at - i.reported_at).total_seconds() / 60
+                        if i.first_response_at
+                        else None,
+                        "minutes",
+                    ),
+                    _local(i.resolved_at, community),
+                ]
+                for i in incidents
+            ],
+            _("No incident was recorded this year."),
+        ),
+    ]
+    trainings = list(
+        Training.objects.filter(
+            community=community,
+            held_on__gte=timezone.localtime(start, community.tz).date(),
+            held_on__lt=timezone.localtime(end, community.tz).date(),
+        )
+        .annotate(attendees=Count("attendances"))
+        .order_by("held_on", "id")
+        .only("topic", "held_on", "hours")
+    )
+    by_code["team"].records.append(
+        RecordTable(
+            _("Trainings held"),
+            [_("Held on"), _("Topic"), _("Hours"), _("Attendees")],
+            [
+                [formats.date_format(t.held_on, "Y-m-d"), t.topic, f"{t.hours}", str(t.attendees)]
+                for t in trainings
+            ],
+            _("No training was recorded this year."),
+        )
+    )
+
+
+def _party(code: str | None) -> str:
+    return str(ResponsibleParty(code).label) if code in ResponsibleParty.values else code or "—"
+
+
+def _challenges(
+    community: Community, this: dict[str, MetricValue], start, end
+) -> tuple[list[RecordTable], list[str]]:
+    """Challenges found in the data: the categories with the worst closure and satisfaction
+    rates (n >= MIN_N, from the stored per-category figures), buildings with repeated
+    complaints, supervised complaints past their supervision deadline and still open, and the
+    hand-off hot spots (from party -> to party)."""
+    names = dict(Category.objects.filter(community=community).values_list("code", "name"))
+    tables, charts = [], []
+    for prefix, title in (
+        ("tickets.closure_rate[category=", _("Categories with the lowest closure rate")),
+        ("tickets.satisfaction_rate[category=", _("Categories with the lowest satisfaction")),
+    ):
+        ranked = sorted(
+            (
+                (v.value, names.get(key[len(prefix) : -1], key[len(prefix) : -1]), v)
+                for key, v in this.items()
+                if key.startswith(prefix) and v.value is not None and (v.n or 0) >= MIN_N
+            ),
+            key=lambda item: (item[0], item[1]),
+        )[:WORST]
+        tables.append(
+            RecordTable(
+                title,
+                [_("Category"), _("Rate"), "n"],
+                [[name, value_format(value, "fraction"), str(v.n)] for value, name, v in ranked],
+                _("No category has %(n)s tickets or more.") % {"n": MIN_N},
+            )
+        )
+        if ranked:
+            charts.append(
+                bars_svg(
+                    [(name, value) for value, name, _v in ranked], title=title, unit="fraction"
+                )
+            )
+    year_tickets = Ticket.objects.filter(
+        community=community, submitted_at__gte=start, submitted_at__lt=end
+    ).exclude(status__in=Ticket.INELIGIBLE)
+    complaints = year_tickets.filter(kind=TicketKind.COMPLAINT)
+    buildings = list(
+        complaints.exclude(building=None)
+        .values("building__name")
+        .annotate(n=Count("id"))
+        .filter(n__gte=REPEATED)
+        .order_by("-n", "building__name")[:LISTED]
+    )
+    tables.append(
+        RecordTable(
+            _("Buildings with repeated complaints"),
+            [_("Building"), _("Complaints")],
+            [[b["building__name"], str(b["n"])] for b in buildings],
+            _("No building had %(n)s complaints or more.") % {"n": REPEATED},
+        )
+    )
+    overdue = list(
+        complaints.filter(is_supervised=True, supervision_due_at__lt=timezone.now())
+        .exclude(status__in=Ticket.DONE)
+        .select_related("category")
+        .order_by("supervision_due_at", "id")[:LISTED]
+    )
+    tables.append(
+        RecordTable(
+            _("Supervised complaints past their deadline"),
+            [_("Number"), _("Category"), _("Title"), _("Status"), _("Supervision deadline")],
+            [
+                [
+                    t.number or f"#{t.pk}",
+                    t.category.name,
+                    t.title or "—",
+                    t.get_status_display(),
+                    _local(t.supervision_due_at, community),
+                ]
+                for t in overdue
+            ],
+            _("No supervised complaint is past its deadline."),
+        )
+    )
+    handoffs = list(
+        TicketEvent.objects.filter(
+            community=community,
+            kind=TicketEvent.Kind.TRANSFER,
+            ticket__in=year_tickets,
+        )
+        .annotate(source=KT("data__from"), target=KT("data__to"))
+        .values("source", "target")
+        .annotate(n=Count("id"), tickets=Count("ticket", distinct=True))
+        .order_by("-n", "source", "target")[:WORST]
+    )
+    tables.append(
+        RecordTable(
+            _("Hand-off hot spots"),
+            [_("From"), _("To"), _("Hand-offs"), _("Tickets")],
+            [
+                [_party(h["source"]), _party(h["target"]), str(h["n"]), str(h["tickets"])]
+                for h in handoffs
+            ],
+            _("No ticket was handed off this year."),
+        )
+    )
+    return tables, charts
