@@ -24,6 +24,7 @@ def dispute_list(*, community: Community) -> QuerySet[Dispute]:
     return (
         Dispute.objects.filter(community=community)
         .annotate(session_count=Count("sessions", distinct=True))
+        .order_by(*Dispute._meta.ordering)
         .prefetch_related(Prefetch("parties", queryset=parties))
     )
 

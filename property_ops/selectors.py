@@ -66,6 +66,8 @@ def patrol_round_list(*, community: Community) -> QuerySet[PatrolRound]:
     return (
         PatrolRound.objects.filter(community=community)
         .annotate(planned_count=Count("visits"), done_count=Count("visits", filter=done))
+        # An aggregate drops Meta.ordering: name it again for stable pages.
+        .order_by(*PatrolRound._meta.ordering)
         .prefetch_related("visits")
     )
 
@@ -99,8 +101,10 @@ def hygiene_inspection_get(*, community: Community, user: User, pk: int) -> Hygi
 
 def hazard_inspection_list(*, community: Community) -> QuerySet[HazardInspection]:
     """Hazard inspection rounds, latest first, with `hazard_count` (findings recorded)."""
-    return HazardInspection.objects.filter(community=community).annotate(
-        hazard_count=Count("hazards")
+    return (
+        HazardInspection.objects.filter(community=community)
+        .annotate(hazard_count=Count("hazards"))
+        .order_by(*HazardInspection._meta.ordering)
     )
 
 
@@ -123,10 +127,14 @@ def hazard_get(*, community: Community, user: User, pk: int) -> Hazard:
 
 def convenience_service_list(*, community: Community) -> QuerySet[ConvenienceService]:
     """Convenience services with `use_count`, `rated_count` and `satisfied_count` (ratings 4–5)."""
-    return ConvenienceService.objects.filter(community=community).annotate(
-        use_count=Count("uses"),
-        rated_count=Count("uses", filter=Q(uses__rating__isnull=False)),
-        satisfied_count=Count("uses", filter=Q(uses__rating__gte=4)),
+    return (
+        ConvenienceService.objects.filter(community=community)
+        .annotate(
+            use_count=Count("uses"),
+            rated_count=Count("uses", filter=Q(uses__rating__isnull=False)),
+            satisfied_count=Count("uses", filter=Q(uses__rating__gte=4)),
+        )
+        .order_by(*ConvenienceService._meta.ordering)
     )
 
 
