@@ -258,7 +258,7 @@ def test_the_ticket_page_queries_do_not_grow_with_its_timeline(world, drive, pag
         assert client.get(page_url(a, WO, f"{ticket.pk}/")).status_code == 200
     for i in range(10):
         services.ticket_reply(ticket=ticket, actor=pm, note=f"留言{i}")
-        services.ticket_dispatch(ticket=ticket, actor=pm, assignee=[tech, pm][i % 2])
+        services.ticket_dispatch(ticket=ticket, actor=pm, assignee=[pm, tech][i % 2])
     assert act(client, a, ticket, "reply", {"note": "已约上门"}).status_code == 302
     with CaptureQueriesContext(connection) as many:
         page = client.get(page_url(a, WO, f"{ticket.pk}/"))
