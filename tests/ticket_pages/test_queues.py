@@ -138,8 +138,9 @@ def _many(drive, side, kind, count):
 
 @pytest.mark.parametrize("kind", [C, WO])
 def test_queue_queries_do_not_grow_with_rows(world, drive, page_as, kind):
-    """12 rows or a full page of 50 out of 60: the same queries (session, user, membership,
-    status counts, total, page, the filter choices: categories, buildings, assignees; the header's communities)."""
+    """12 rows or a full page of 50 out of 60: the same 10 queries (session, user, membership,
+    status counts, total, page; filter choices: categories, buildings, assignees; the header's
+    communities)."""
     a = world.a
     client = page_as(a.users[Role.PROPERTY_MANAGER])
     _many(drive, a, kind, 12)
