@@ -10,6 +10,9 @@
 | DEBUG | False | Django debug pages |
 | EMAIL_URL | console backend | SMTP URL for outgoing mail |
 | DEFAULT_FROM_EMAIL | noreply@gongzhi.local | sender address |
+| SITE_URL | http://127.0.0.1:8000 | the portal's address, for the links in e-mails |
+| TICKET_REMINDER_LEAD_MINUTES | 120 | staff are reminded this long before a ticket deadline |
+| METRICS_RANK_MIN_N | 30 | street-office view: the least n a community is ranked on |
 """
 
 from pathlib import Path
@@ -131,6 +134,8 @@ STORAGES = {
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="noreply@gongzhi.local")
+SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+TICKET_REMINDER_LEAD_MINUTES = env.int("TICKET_REMINDER_LEAD_MINUTES", default=120)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -155,6 +160,52 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Every choice set gets its own schema name (Model + class), so fields named alike
+    # (kind, status, channel) in different models never collide.
+    "ENUM_NAME_OVERRIDES": {
+        "ActivityKindEnum": "community.models.Activity.Kind",
+        "ActivitySignupSourceEnum": "community.models.ActivitySignup.Source",
+        "AgendaTopicSourceEnum": "community.models.AgendaTopic.Source",
+        "AgendaTopicStatusEnum": "community.models.AgendaTopic.Status",
+        "AnnualReviewJobStatusEnum": "reports.models.AnnualReview.JobStatus",
+        "CategoryTargetUnitEnum": "tickets.models.Category.TargetUnit",
+        "ConvenienceServiceKindEnum": "property_ops.models.ConvenienceService.Kind",
+        "DisclosureChannelChannelEnum": "community.models.DisclosureChannel.Channel",
+        "DisclosureKindEnum": "community.models.Disclosure.Kind",
+        "DisputeKindEnum": "complaints.models.Dispute.Kind",
+        "DisputeOutcomeEnum": "complaints.models.Dispute.Outcome",
+        "DisputePartySideEnum": "complaints.models.DisputeParty.Side",
+        "EmergencyPlanKindEnum": "community.models.EmergencyPlan.Kind",
+        "FacilityKindEnum": "property_ops.models.Facility.Kind",
+        "FacilityStatusEnum": "property_ops.models.Facility.Status",
+        "HazardInspectionKindEnum": "property_ops.models.HazardInspection.Kind",
+        "HazardKindEnum": "property_ops.models.Hazard.Kind",
+        "HazardStatusEnum": "property_ops.models.Hazard.Status",
+        "HazardStepKindEnum": "property_ops.models.HazardStep.Kind",
+        "HouseholdOccupancyEnum": "residents.models.Household.Occupancy",
+        "HygieneInspectionGradeEnum": "property_ops.models.HygieneInspection.Grade",
+        "IdentityAccessLogFieldEnum": "residents.models.IdentityAccessLog.Field",
+        "IncidentKindEnum": "community.models.Incident.Kind",
+        "MaintenanceRecordKindEnum": "property_ops.models.MaintenanceRecord.Kind",
+        "MeetingKindEnum": "community.models.Meeting.Kind",
+        "MembershipRoleEnum": "community.models.Membership.Role",
+        "NotificationKindEnum": "community.models.Notification.Kind",
+        "OpinionChannelEnum": "community.models.Opinion.Channel",
+        "OpinionDecisionEnum": "community.models.Opinion.Decision",
+        "OrganisationKindEnum": "community.models.Organisation.Kind",
+        "OutboxMessageChannelEnum": "community.models.OutboxMessage.Channel",
+        "OutboxMessageStatusEnum": "community.models.OutboxMessage.Status",
+        "ResidentRelationEnum": "residents.models.Resident.Relation",
+        "ResponsiblePartyEnum": "tickets.models.ResponsibleParty",
+        "SanitationRunWasteKindEnum": "property_ops.models.SanitationRun.WasteKind",
+        "SurveyQuestionKindEnum": "community.models.SurveyQuestion.Kind",
+        "SurveyScopeEnum": "community.models.Survey.Scope",
+        "TicketChannelEnum": "tickets.models.Ticket.Channel",
+        "TicketEventActorKindEnum": "tickets.models.TicketEvent.ActorKind",
+        "TicketEventKindEnum": "tickets.models.TicketEvent.Kind",
+        "TicketKindEnum": "tickets.models.TicketKind",
+        "TicketStatusEnum": "tickets.models.Ticket.Status",
+    },
 }
 
 REDIS_URL = env("REDIS_URL", default="")
@@ -170,7 +221,24 @@ CELERY_BEAT_SCHEDULE: dict = {
     "tickets-auto-close": {"task": "tickets.auto_close", "schedule": 15 * 60},
     # Current and previous month of every community, at 02:00 (reports/tasks.py).
     "metrics-nightly": {"task": "reports.tasks.metrics_nightly", "schedule": crontab(0, 2)},
+    # Pending outbox messages, including those left over from a broker outage; a run that
+    # waited a minute in the queue is dropped, the next one does the same work
+    # (community/notifications/tasks.py).
+    "outbox-drain": {
+        "task": "notifications.outbox_drain",
+        "schedule": 60,
+        "options": {"expires": 60},
+    },
+    # Near-deadline and overdue reminders and escalations, each written once.
+    "tickets-deadline-reminders": {
+        "task": "notifications.deadline_reminders",
+        "schedule": 10 * 60,
+    },
 }
+
+# The street-office view ranks a community on a figure only when its n is at least this
+# (reports/dashboard.py).
+METRICS_RANK_MIN_N = env.int("METRICS_RANK_MIN_N", default=30)
 
 LOGGING = {
     "version": 1,
