@@ -8,11 +8,16 @@ dict {"key[parameter": "label with {}"}. To add a dimension
 
 from datetime import datetime
 
-from . import tickets
+from . import environment, governance, participation, safety, team, tickets
 from .base import Figure, Target
 
 DIMENSIONS = {
     "tickets": tickets,
+    "environment": environment,
+    "safety": safety,
+    "governance": governance,
+    "participation": participation,
+    "team": team,
 }
 
 

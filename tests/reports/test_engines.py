@@ -1,8 +1,9 @@
 """The same figures on PostgreSQL and SQLite (DESIGN.md: "Results must be the same on both").
 
-`test_figures_of_a_mixed_year` computes a year of varied tickets on the suite's engine and, when
-asked, writes them to a file; the second test runs it again in a child pytest on SQLite and
-compares the two sets of figures, value for value.
+`test_figures_of_a_mixed_year` computes a year of varied tickets and community records
+(tests/reports_dimensions/build.py) on the suite's engine and, when asked, writes them to a
+file; the second test runs it again in a child pytest on SQLite and compares the two sets of
+figures, value for value.
 """
 
 import datetime as dt
@@ -13,6 +14,7 @@ import sys
 from pathlib import Path
 
 from tests import factories
+from tests.reports_dimensions.build import by_position, year_of_records
 from tickets.models import Ticket, TicketKind
 
 from .conftest import IMPORT, SUBMITTER, Desk, at, figures, households
@@ -60,8 +62,9 @@ def mixed_year(desk: Desk) -> dict:
     desk.ticket(t, ("rejected", t + H))
     desk.ticket(at(2014, 3, 1), ("accepted", at(2014, 3, 2)))
     households(desk.community, at(2014, 1, 1), at(2015, 1, 1), at(2015, 2, 1))
+    year_of_records(desk.community)  # the figures of the other dimensions
     return {
-        period: figures(desk.community, period, at(2016, 3, 1))
+        period: by_position(figures(desk.community, period, at(2016, 3, 1)))
         for period in ("2015", "2015-Q2", "2015-06")
     }
 
