@@ -81,4 +81,3 @@ def dimension_of(key: str) -> Dimension | None:
 def registry_keys() -> list[str]:
     """Every plain (unparametrised) key of the registry, in registry order."""
     return [key for module in metrics.DIMENSIONS.values() for key in module.LABELS]
-

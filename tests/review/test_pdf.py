@@ -2,6 +2,7 @@
 
 Rendering costs about a second, so the review is rendered once here."""
 
+import itertools
 import subprocess
 
 import pytest
@@ -46,9 +47,7 @@ def test_pdf_text_has_the_name_the_four_dimensions_and_a_figure_of_each(review_w
     # The sections in order, after the table of contents (which names them first).
     starts = [text.rindex(heading) for heading in HEADINGS] + [text.rindex("数据中发现的问题")]
     assert starts == sorted(starts)
-    service, governance, emergency, team = (
-        text[a:b] for a, b in zip(starts, starts[1:], strict=False)
-    )
+    service, governance, emergency, team = (text[a:b] for a, b in itertools.pairwise(starts))
     # Counted by hand from the fixture's rows (tests/review/conftest.py).
     assert f"{5 / 8 * 100:.1f} %" in service  # closure rate 62.5 %
     assert f"{1 / 2 * 100:.1f} %" in service  # last year 50.0 %
