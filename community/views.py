@@ -7,7 +7,7 @@ from django.views import View
 from django.views.generic import TemplateView
 from rest_framework.authtoken.models import Token
 
-from .models import User
+from .models import Membership, User
 from .selectors import compound_list, memberships_for_user
 from .tenancy import CommunityPageMixin
 
@@ -23,6 +23,9 @@ class HomeView(LoginRequiredMixin, TemplateView):
         for membership in memberships_for_user(user=self.request.user):
             by_community.setdefault(membership.community, []).append(membership)
         context["communities"] = by_community
+        context["street_officer"] = any(
+            m.role == Membership.Role.STREET_OFFICER for ms in by_community.values() for m in ms
+        )
         return context
 
 

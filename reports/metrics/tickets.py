@@ -8,7 +8,9 @@ the categories up and divides. docs/metrics.md gives the reading of every figure
 """
 
 import json
+import re
 from collections import defaultdict
+from contextlib import contextmanager
 from datetime import datetime
 
 from django.db import connection, transaction
@@ -75,10 +77,11 @@ def _in(values) -> str:
     return "(" + ", ".join(f"'{v}'" for v in values) + ")"
 
 
-def _sums() -> dict[str, str]:
-    """Additive columns of the per-(period, category, reason) sums: name -> SQL expression.
+def _conditions() -> dict[str, str]:
+    """The per-ticket conditions behind every count: name -> SQL condition on a `g` row.
 
-    `g` rows are (period, ticket) at as_of; every condition is a 0/1 indicator summed.
+    `g` rows are (period, ticket) at as_of; the sums count the rows meeting each condition and
+    the drill-down (RECORDS) lists them.
     """
     elig = "g.eligible = 1"
     done = f"{elig} AND g.done = 1"
@@ -95,7 +98,7 @@ def _sums() -> dict[str, str]:
         f"{due_resolution} AND g.resolution_waiting = 0 AND g.resolution_due <= g.as_of"
     )
     ok_resolution = f"{passed_resolution} AND {clean} AND NOT ({neg_resolution})"
-    conditions = {
+    return {
         "total": "1 = 1",
         **{status: f"g.status = '{status}'" for status in INELIGIBLE},
         "eligible": elig,
@@ -133,13 +136,15 @@ def _sums() -> dict[str, str]:
             f"{ok_resolution} AND g.done = 1 AND g.resolved <= g.resolution_due"
         ),
     }
-    sums = {name: f"SUM(CASE WHEN {cond} THEN 1 ELSE 0 END)" for name, cond in conditions.items()}
-    sums["handoffs"] = f"SUM(CASE WHEN {elig} THEN g.handoffs ELSE 0 END)"
-    sums["rating_sum"] = f"SUM(CASE WHEN {elig} THEN COALESCE(g.rating, 0) ELSE 0 END)"
-    return sums
 
 
-SUMS = _sums()
+CONDITIONS = _conditions()
+# Additive columns of the per-(period, category, reason) sums: name -> SQL expression.
+SUMS = {name: f"SUM(CASE WHEN {cond} THEN 1 ELSE 0 END)" for name, cond in CONDITIONS.items()}
+SUMS["handoffs"] = f"SUM(CASE WHEN {CONDITIONS['eligible']} THEN g.handoffs ELSE 0 END)"
+SUMS["rating_sum"] = (
+    f"SUM(CASE WHEN {CONDITIONS['eligible']} THEN COALESCE(g.rating, 0) ELSE 0 END)"
+)
 # Durations for percentiles: name -> (condition, SQL value in the figure's unit).
 DURATIONS = {
     "response": (
@@ -224,7 +229,7 @@ z AS (
   GROUP BY zc.ticket_id
 ),
 f AS (
-  SELECT t.pi, t.category_id, t.flags, t.kind, t.channel, t.facility, t.property,
+  SELECT t.pi, t.id AS ticket_id, t.category_id, t.flags, t.kind, t.channel, t.facility, t.property,
     COALESCE(e.status, 'submitted') AS status, e.rating,
     COALESCE(e.handoffs, 0) AS handoffs, COALESCE(e.supervised, 0) AS supervised,
     {ep_submitted} AS submitted,
@@ -248,10 +253,10 @@ g AS MATERIALIZED (
 """
 
 
-def _statement(vendor: str, n_targets: int) -> str:
-    """The one statement: sums per (pi, category, flags), then percentile rows per (pi, name)."""
+def _facts(vendor: str, n_targets: int) -> str:
+    """The WITH clause ending in `g`: one row per (period, ticket) with its facts at as_of."""
     ep = EPOCH[vendor].format
-    facts = _FACTS.format(
+    return _FACTS.format(
         values=", ".join(f"({i}, %(c{i})s, %(s{i})s, %(e{i})s)" for i in range(n_targets)),
         actors=_in(RESPONSE_ACTORS),
         response_statuses=_in(RESPONSE_STATUSES),
@@ -268,6 +273,11 @@ def _statement(vendor: str, n_targets: int) -> str:
         ep_resolution_due_t=ep("t.resolution_due_at"),
         ep_as_of=ep("%(as_of)s"),
     )
+
+
+def _statement(vendor: str, n_targets: int) -> str:
+    """The one statement: sums per (pi, category, flags), then percentile rows per (pi, name)."""
+    facts = _facts(vendor, n_targets)
     sums = ", ".join(f"{sql} AS {name}" for name, sql in SUMS.items())
     blanks = ", ".join(f"NULL AS {name}" for name in SUMS)
     sections = [
@@ -356,6 +366,19 @@ def _params(periods: list[Target], as_of: datetime) -> dict:
     return params
 
 
+@contextmanager
+def replay_settings():
+    """A transaction tuned for the replay statements (the figures and the drill-down)."""
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                # JIT compilation (about 1 s) costs more than a month's statement runs; the
+                # sorts and hashes of a large batch fit in memory with 64 MB, not on disk.
+                cursor.execute("SET LOCAL jit = off")
+                cursor.execute("SET LOCAL work_mem = '64MB'")
+        yield
+
+
 def _read(sql: str, params: dict):
     """Run the statement; returns per-period sums, per-(period, category) sums, per-(period,
     exclusion reason) sums and per-period durations {name: (n, p50, p90)}."""
@@ -367,12 +390,7 @@ def _read(sql: str, params: dict):
     by_reason: dict[int, dict[str, dict[str, int]]] = defaultdict(dict)
     values: dict[int, dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
     durations: dict[int, dict[str, tuple]] = defaultdict(dict)
-    with transaction.atomic(), connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # JIT compilation (about 1 s) costs more than a month's statement runs; the sorts
-            # and hashes of a large batch fit in memory with 64 MB instead of spilling to disk.
-            cursor.execute("SET LOCAL jit = off")
-            cursor.execute("SET LOCAL work_mem = '64MB'")
+    with replay_settings(), connection.cursor() as cursor:
         cursor.execute(sql, params)
         for pi, category, flags, name, *row in cursor.fetchall():
             counts, (n, p50, p90, v) = row[: len(names)], row[len(names) :]
@@ -510,3 +528,90 @@ def _figures(s, by_reason, durations, by_category, *, complaint_rate, complaint_
         out[f"tickets.closure_rate[category={code}]"] = rate(c["done"], c["eligible"])
         out[f"tickets.satisfaction_rate[category={code}]"] = rate(c["satisfied"], c["rated"])
     return out
+
+
+def _records() -> dict[str, tuple[str, str | None, str | None]]:
+    """key -> (condition of the tickets the figure's n counts, condition of its numerator or
+    None, SQL of the ticket's own value in the figure's unit or None), built from the very
+    CONDITIONS and DURATIONS the sums and percentiles use."""
+    c = CONDITIONS
+
+    def timing(name: str, key: str) -> dict[str, tuple[str, None, str]]:
+        condition, value = DURATIONS[name]
+        return {f"{key}.median": (condition, None, value), f"{key}.p90": (condition, None, value)}
+
+    return {
+        "tickets.count": (c["eligible"], None, None),
+        "tickets.ineligible_count": (" OR ".join(f"({c[s]})" for s in INELIGIBLE), None, None),
+        **{f"tickets.ineligible_count[status={s}]": (c[s], None, None) for s in INELIGIBLE},
+        **timing("response", "tickets.response_minutes"),
+        **timing("resolution", "tickets.resolution_hours"),
+        "tickets.closure_rate": (c["eligible"], c["done"], None),
+        "tickets.on_time_response_rate": (c["response_due"], c["response_on_time"], None),
+        "tickets.on_time_resolution_rate": (c["resolution_due"], c["resolution_on_time"], None),
+        "tickets.satisfaction_rate": (c["rated"], c["satisfied"], "g.rating"),
+        "tickets.rating_mean": (c["rated"], None, "g.rating"),
+        "tickets.rating_coverage": (c["done"], c["done_rated"], None),
+        "tickets.handoffs_mean": (c["eligible"], None, "g.handoffs"),
+        "tickets.handoffs_two_plus_rate": (c["eligible"], c["handoffs_two_plus"], "g.handoffs"),
+        "complaints.per_100_households": (c["complaints"], None, None),
+        "complaints.property_closure_rate": (c["property"], c["property_done"], None),
+        "complaints.supervised_count": (c["supervised"], None, None),
+        "complaints.supervised_closure_rate": (c["supervised"], c["supervised_done"], None),
+        **timing("repair_response", "work_orders.repair_response_minutes"),
+        "work_orders.repair_completion_rate": (c["repair"], c["repair_done"], None),
+        "tech.online_submission_rate": (c["eligible"], c["online"], None),
+    }
+
+
+# Drill-down (reports.selectors.metric_tickets): the tickets behind each figure. The per-category
+# keys "<key>[category=<code>]" take the conditions of <key> restricted to the category, as the
+# per-category sums do. The year-over-year keys have no tickets of their own.
+RECORDS = _records()
+PER_CATEGORY = ("tickets.closure_rate", "tickets.satisfaction_rate")
+_CATEGORY_KEY = re.compile(r"^(?P<key>[a-z_.]+)\[category=(?P<code>[-\w]+)\]$")
+
+
+def has_records(key: str) -> bool:
+    """True when `key` is a ticket figure whose tickets the drill-down can list."""
+    match = _CATEGORY_KEY.match(key)
+    return key in RECORDS or bool(match and match["key"] in PER_CATEGORY)
+
+
+def records_query(key: str, *, target: Target, as_of: datetime, ids_only: bool) -> tuple[str, list]:
+    """The SQL listing the tickets `key`'s n counts for `target` as of `as_of`, with positional
+    parameters (for a raw query or a RawSQL subquery).
+
+    Columns: `ticket_id` only when `ids_only`; else ticket_id, in_numerator (1 when the ticket
+    is in the figure's numerator, 0 otherwise and for figures without one), value (the ticket's
+    own value in the figure's unit, e.g. its response minutes, or NULL) and status at as_of.
+    Raises KeyError for a key without ticket records (see has_records).
+    """
+    match = _CATEGORY_KEY.match(key)
+    params = _params([target], as_of)
+    if match and match["key"] in PER_CATEGORY:
+        records, numerator, value = RECORDS[match["key"]]
+        category = (
+            " AND g.category_id = (SELECT k.id FROM tickets_category k"
+            " WHERE k.community_id = %(c0)s AND k.code = %(category)s)"
+        )
+        records, numerator = f"({records}){category}", numerator and f"({numerator}){category}"
+        params["category"] = match["code"]
+    else:
+        records, numerator, value = RECORDS[key]
+    columns = (
+        "g.ticket_id"
+        if ids_only
+        else (
+            f"g.ticket_id, CASE WHEN {numerator or '1 = 0'} THEN 1 ELSE 0 END AS in_numerator,"
+            f" {value or 'NULL'} AS value, g.status"
+        )
+    )
+    sql = f"{_facts(connection.vendor, 1)} SELECT {columns} FROM g WHERE {records}"  # noqa: S608
+    ordered: list = []
+
+    def positional(found: re.Match) -> str:
+        ordered.append(params[found[1]])
+        return "%s"
+
+    return re.sub(r"%\((\w+)\)s", positional, sql), ordered
