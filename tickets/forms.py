@@ -83,7 +83,7 @@ class TicketSubmitForm(forms.Form):
     )
     unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.none(), required=False)
     location_text = forms.CharField(
-        label=_("Place"),
+        label=_("Describe the place"),
         max_length=300,
         required=False,
         help_text=_("For a public area: say where (e.g. the gate of the north car park)."),
@@ -152,7 +152,7 @@ class TicketSubmitForm(forms.Form):
                 community=community, residents__user=user
             ).distinct()
             household_choices(household)
-            household.label = _("My home")
+            household.label = _("Which home")
 
     def clean(self):
         data = super().clean()
