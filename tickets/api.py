@@ -8,6 +8,7 @@ state, the viewer's role or a time limit refuses answers 409 with the translated
 (tickets.rules), and changes nothing; bad input answers 400 naming the field.
 """
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema
@@ -19,7 +20,7 @@ from rest_framework.response import Response
 from community.api import CommunityViewSet
 from config.drf import Pagination
 
-from . import selectors, services
+from . import photos, selectors, services
 from .filters import TicketFilter
 from .models import Category, Ticket, TicketKind
 from .rules import TransitionNotAllowed
@@ -107,6 +108,15 @@ class CommunityFilterBackend(DjangoFilterBackend):
         return kwargs
 
 
+def _photos(request) -> list[photos.CleanPhoto]:
+    """The `photos` files of a multipart request (up to 6), checked and re-encoded by
+    tickets.photos; 400 naming `photos` when one is refused."""
+    try:
+        return photos.photos_clean(request.FILES.getlist("photos"))
+    except DjangoValidationError as exc:
+        raise DjangoValidationError({"photos": exc.messages}) from None
+
+
 class _TicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, CommunityViewSet):
     """Shared by complaints and work orders; subclasses set `kind` and `resource`."""
 
@@ -181,15 +191,21 @@ class _TicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Community
     def create(self, request, *args, **kwargs):
         """Submit a ticket (tickets.services.ticket_submit). 201 with the ticket; a retry with
         the same `idempotency_key` (body or `Idempotency-Key` header) returns the same ticket.
-        400 naming the field; 409 when the viewer's role may not submit this kind."""
+        As multipart, up to 6 `photos` (JPEG, PNG, WebP, 10 MB, 40 megapixels each; stored
+        re-encoded without EXIF). 400 naming the field; 409 when the viewer's role may not
+        submit this kind."""
         payload = TicketSubmitSerializer(data=request.data, context=self.get_serializer_context())
         payload.is_valid(raise_exception=True)
         data = dict(payload.validated_data)
         data["idempotency_key"] = data["idempotency_key"] or request.headers.get(
             "Idempotency-Key", ""
         )
-        ticket = services.ticket_submit(
-            community=self.community, actor=request.user, kind=self.kind, **data
+        ticket = photos.ticket_submit_with_photos(
+            photos=_photos(request),
+            community=self.community,
+            actor=request.user,
+            kind=self.kind,
+            **data,
         )
         return self._detail(ticket, code=status.HTTP_201_CREATED)
 
@@ -228,8 +244,15 @@ class _TicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Community
     @extend_schema(request=NoteSerializer, responses=TicketSerializer)
     @action(detail=True, methods=["post"])
     def resolve(self, request, *args, **kwargs):
-        """-> resolved, with `note` (required): what was done."""
-        return self._act(request, services.ticket_resolve, NoteSerializer)
+        """-> resolved, with `note` (required): what was done; as multipart, up to 6 `photos`
+        of the result (as for intake)."""
+        ticket = self.get_object()
+        payload = NoteSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        ticket = photos.ticket_resolve_with_photos(
+            photos=_photos(request), ticket=ticket, actor=request.user, **payload.validated_data
+        )
+        return self._detail(ticket)
 
     @extend_schema(request=NoteSerializer, responses=TicketSerializer)
     @action(detail=True, methods=["post"])

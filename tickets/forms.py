@@ -184,8 +184,9 @@ class TicketSubmitForm(forms.Form):
         return data
 
     def service_kwargs(self) -> dict:
-        """Keyword arguments of tickets.services.ticket_submit (without community, actor, kind)."""
-        return {k: v for k, v in self.cleaned_data.items() if k not in ("where", "photos")}
+        """Keyword arguments of tickets.photos.ticket_submit_with_photos (without community,
+        actor, kind)."""
+        return {k: v for k, v in self.cleaned_data.items() if k != "where"}
 
 
 def _resident_label(resident: Resident) -> str:

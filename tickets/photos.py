@@ -24,6 +24,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from . import services
 from .models import Ticket, TicketEvent, TicketPhoto
 
 PHOTO_MAX_BYTES = 10 * 1024 * 1024
@@ -133,3 +134,27 @@ def ticket_photos_add(
             row.file.delete(save=False)
         raise
     return saved
+
+
+def ticket_submit_with_photos(*, photos: list[CleanPhoto], **submit) -> Ticket:
+    """tickets.services.ticket_submit(**submit) and the intake `photos` in one transaction.
+    A retry with the same idempotency key answers with the ticket made first, which keeps the
+    photos it was given. Raises what ticket_submit raises."""
+    with transaction.atomic():
+        ticket = services.ticket_submit(**submit)
+        if photos and not ticket.photos.exists():
+            ticket_photos_add(ticket=ticket, photos=photos)
+    return ticket
+
+
+def ticket_resolve_with_photos(*, photos: list[CleanPhoto], **resolve) -> Ticket:
+    """tickets.services.ticket_resolve(**resolve) and `photos` of the result, stored with the
+    resolution event, in one transaction. Raises what ticket_resolve raises."""
+    with transaction.atomic():
+        ticket = services.ticket_resolve(**resolve)
+        if photos:
+            event = ticket.events.filter(
+                kind=TicketEvent.Kind.TRANSITION, to_status=Ticket.Status.RESOLVED
+            ).latest("at", "id")
+            ticket_photos_add(ticket=ticket, photos=photos, event=event)
+    return ticket

@@ -268,16 +268,12 @@ class TicketSubmitView(TicketPage, FormView):
 
     def form_valid(self, form):
         try:
-            with transaction.atomic():
-                ticket = services.ticket_submit(
-                    community=self.community,
-                    actor=self.request.user,
-                    kind=self.kind,
-                    **form.service_kwargs(),
-                )
-                # A retry answers with the ticket made first, which has its photos already.
-                if form.cleaned_data["photos"] and not ticket.photos.exists():
-                    photos.ticket_photos_add(ticket=ticket, photos=form.cleaned_data["photos"])
+            ticket = photos.ticket_submit_with_photos(
+                community=self.community,
+                actor=self.request.user,
+                kind=self.kind,
+                **form.service_kwargs(),
+            )
         except TransitionNotAllowed as exc:
             messages.error(self.request, exc.message)
             return self.render_to_response(self.get_context_data(form=form), status=403)
@@ -326,15 +322,6 @@ def _call(service: Callable) -> Callable:
     return run
 
 
-def _resolve(view, ticket, data):
-    photo_list = data.pop("photos")
-    ticket = services.ticket_resolve(ticket=ticket, actor=view.request.user, **data)
-    if photo_list:
-        event = ticket.events.filter(kind=E.TRANSITION, to_status=S.RESOLVED).latest("at", "id")
-        photos.ticket_photos_add(ticket=ticket, photos=photo_list, event=event)
-    return ticket
-
-
 def _merge(view, ticket, data):
     """Merge into the ticket of that number the viewer can see; show that ticket next."""
     into = (
@@ -374,7 +361,11 @@ ACTIONS: dict[str, ActionSpec] = {
         _call(services.ticket_start), forms.NoteForm, _("Start work"), style="btn-primary"
     ),
     "resolve": ActionSpec(
-        _resolve, forms.ResolveForm, _("Mark resolved"), _("What was done"), "btn-success"
+        _call(photos.ticket_resolve_with_photos),
+        forms.ResolveForm,
+        _("Mark resolved"),
+        _("What was done"),
+        "btn-success",
     ),
     "confirm": ActionSpec(
         _call(services.ticket_confirm),
