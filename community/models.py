@@ -1007,3 +1007,124 @@ class TrainingAttendance(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.training} · {self.user}"
+
+
+# --- Notifications (issue 3, item 7): community/notifications/. Cross-cutting: any app may
+# notify a member; the ticket core does so through tickets.signals.ticket_events_recorded.
+
+
+class Notification(TenantModel):
+    """An in-app notification for one member (`recipient`) in one community.
+
+    `title` and `body` are plain text in the recipient's language when it was written (pages
+    escape them). `ticket` is a nullable foreign key rather than a generic (app, id) pair: the
+    database keeps it valid (a deleted ticket takes its notifications with it), the list loads
+    it in the same query (number, kind, link), and a generic pair could point at nothing or at
+    another community's row. Another source adds its own nullable key the same way.
+    `dedupe_key` (unique per community) makes each notice exist once, however often the code
+    that writes it runs (a beat job twice, two workers at once).
+    """
+
+    class Kind(models.TextChoices):
+        STATUS_CHANGED = "status_changed", _("Status changed")
+        NEW_TICKET = "new_ticket", _("New ticket")
+        ASSIGNED = "assigned", _("Assigned to you")
+        TRANSFERRED = "transferred", _("Handed over")
+        SUPERVISED = "supervised", _("Supervised")
+        DEADLINE_NEAR = "deadline_near", _("Deadline near")
+        OVERDUE = "overdue", _("Overdue")
+        ESCALATION = "escalation", _("Escalation")
+
+    recipient = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
+    kind = models.CharField(_("Kind"), max_length=20, choices=Kind.choices)
+    ticket = models.ForeignKey(
+        "tickets.Ticket",
+        verbose_name=_("Ticket"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    title = models.CharField(_("Title"), max_length=300)
+    body = models.TextField(_("Text"), blank=True)
+    dedupe_key = models.CharField(max_length=200)
+    read_at = models.DateTimeField(_("Read at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["community", "dedupe_key"], name="notification_dedupe_uniq"
+            )
+        ]
+        indexes = [
+            # The list: a member's notifications in one community, newest first.
+            models.Index(
+                fields=["community", "recipient", "-created_at"], name="notification_inbox_idx"
+            ),
+            # The unread count in the header.
+            models.Index(
+                fields=["community", "recipient"],
+                condition=models.Q(read_at__isnull=True),
+                name="notification_unread_idx",
+            ),
+        ]
+        verbose_name = _("Notification")
+        verbose_name_plural = _("Notifications")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class OutboxMessage(TenantModel):
+    """A message to send, written in the same transaction as the change it tells about, so a
+    broker outage neither fails nor loses it: the drain (community.notifications.tasks) sends
+    pending rows whose `next_attempt_at` has come, marks them sent, or schedules a retry with
+    backoff (`attempts`, `last_error`) and gives up as `failed` after the last attempt.
+    `address` is the recipient's e-mail address when the row was written; `subject` and `body`
+    are plain text (no HTML part is ever sent). `dedupe_key` is unique per community: each
+    message, reminder and escalation is sent once.
+    """
+
+    class Channel(models.TextChoices):
+        EMAIL = "email", _("E-mail")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+
+    channel = models.CharField(
+        _("Channel"), max_length=16, choices=Channel.choices, default=Channel.EMAIL
+    )
+    recipient = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    address = models.CharField(_("Address"), max_length=254)
+    subject = models.CharField(_("Subject"), max_length=300)
+    body = models.TextField(_("Text"))
+    dedupe_key = models.CharField(max_length=200)
+    status = models.CharField(
+        _("Status"), max_length=16, choices=Status.choices, default=Status.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(_("Attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("Next attempt at"))
+    sent_at = models.DateTimeField(_("Sent at"), null=True, blank=True)
+    last_error = models.TextField(_("Last error"), blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["community", "dedupe_key"], name="outbox_dedupe_uniq")
+        ]
+        indexes = [
+            # The drain: pending rows that are due, oldest first.
+            models.Index(
+                fields=["next_attempt_at"],
+                condition=models.Q(status="pending"),
+                name="outbox_pending_idx",
+            ),
+        ]
+        verbose_name = _("Outgoing message")
+        verbose_name_plural = _("Outgoing messages")
+
+    def __str__(self) -> str:
+        return self.subject

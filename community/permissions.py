@@ -25,6 +25,8 @@ NOBODY: frozenset[str] = frozenset()
 
 MATRIX: dict[str, dict[str, frozenset[str]]] = {
     "community": {READ: EVERY_MEMBER, WRITE: STAFF},
+    # Each member reads and marks read only their own notifications (community/notifications).
+    "notification": {READ: EVERY_MEMBER, WRITE: EVERY_MEMBER},
     # Housing registry (residents/)
     "building": {READ: OPERATIONS | {Role.OWNERS_COMMITTEE}, WRITE: STAFF_PM},
     "unit": {READ: OPERATIONS | {Role.OWNERS_COMMITTEE}, WRITE: STAFF_PM},

@@ -15,3 +15,9 @@ from .records import urls as records_urls  # noqa: E402
 
 urlpatterns += records_urls.urlpatterns
 api_urlpatterns += records_urls.api_urlpatterns
+
+# Notifications (issue 3, item 7): community/notifications/urls.py.
+from .notifications import urls as notifications_urls  # noqa: E402
+
+urlpatterns += notifications_urls.urlpatterns
+api_urlpatterns += notifications_urls.api_urlpatterns
