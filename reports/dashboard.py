@@ -253,7 +253,7 @@ RECORD_LISTS = {
     "governance.opinion": ("community:opinion-list", "opinion", True),
     "governance.mediation": ("complaints:dispute-list", "dispute", True),
     "governance.joint_meeting": ("community:meeting-list", "meeting", True),
-    "participation.activit": ("community:activity-list", "activity", True),
+    "participation": ("community:activity-list", "activity", True),
     "participation.volunteer": ("community:volunteer-hours-list", "volunteer_hours", True),
     "disclosure.awareness": ("community:survey-list", "survey", True),
     "disclosure": ("community:disclosure-list", "disclosure", True),

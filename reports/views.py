@@ -20,6 +20,8 @@ from community import permissions
 from community.models import Membership
 from community.tenancy import CommunityPageMixin
 from tickets.models import Ticket
+from tickets.views import RESOURCE as TICKET_RESOURCE
+from tickets.views import URL_PREFIX as TICKET_URL_PREFIX
 
 from .charts import value_format
 from .dashboard import (
@@ -136,6 +138,7 @@ class DashboardRecordsView(CommunityPageMixin, TemplateView):
             context = self.get_context_data(error=error.messages[0])
             return self.render_to_response(context, status=400)
         where = {"community": self.community, "key": key, "period": period, "as_of": as_of}
+        unit = ticket_figures.records_value_unit(key)
         with replay_settings():
             n, numerator = metric_ticket_counts(**where)
             page = _CountedPaginator(metric_tickets(**where), self.paginate_by, count=n).get_page(
@@ -157,7 +160,9 @@ class DashboardRecordsView(CommunityPageMixin, TemplateView):
             stored=stored,
             stored_text=value_format(stored.value, stored.unit) if stored else "",
             page=page,
-            rows=[_record_row(ticket, facts.get(ticket.pk), key) for ticket in tickets],
+            rows=_record_rows(self.tenancy, tickets, facts),
+            has_values=unit is not None,
+            value_label=VALUE_HEADINGS.get(unit, ""),
             query=urlencode({"key": key, "period": period.key, "as_of": as_of.isoformat()}),
             dashboard_url=(
                 f"{reverse('reports:dashboard', args=[self.community.slug])}"
@@ -190,13 +195,30 @@ class DashboardRecordsView(CommunityPageMixin, TemplateView):
         return key, period, as_of
 
 
-def _record_row(ticket, fact, key: str) -> tuple:
-    """(ticket, fact, status label at as_of, the ticket's own value formatted)."""
-    if fact is None:  # changed between the two reads of the page: shown without facts
-        return ticket, None, "—", "—"
-    unit = "minutes" if "minutes" in key else "hours" if "hours" in key else "count"
-    status = Ticket.Status(fact.status).label if fact.status in Ticket.Status else fact.status
-    return ticket, fact, status, value_format(fact.value, unit) if fact.value is not None else ""
+# The heading of the tickets' own values, by their unit (records_value_unit).
+VALUE_HEADINGS = {
+    "minutes": _("Minutes"),
+    "hours": _("Hours"),
+    "rating": _("Rating"),
+    "handoffs": _("Hand-offs"),
+}
+
+
+def _record_rows(tenancy, tickets, facts) -> list[tuple]:
+    """[(ticket, fact, status label at as_of, the ticket's own value, its page or None)]; the
+    ticket's page is linked when the viewer's roles may read tickets of its kind (the page
+    applies its own row rules)."""
+    rows = []
+    for ticket in tickets:
+        fact = facts.get(ticket.pk)
+        status = Ticket.Status(fact.status).label if fact else "—"
+        value = "" if fact is None or fact.value is None else f"{fact.value:,.1f}"
+        url = None
+        if tenancy.can(TICKET_RESOURCE[ticket.kind], permissions.READ):
+            name = f"tickets:{TICKET_URL_PREFIX[ticket.kind]}-detail"
+            url = reverse(name, args=[tenancy.community.slug, ticket.pk])
+        rows.append((ticket, fact, status, value, url))
+    return rows
 
 
 class StreetView(LoginRequiredMixin, TemplateView):

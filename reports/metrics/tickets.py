@@ -578,6 +578,20 @@ def has_records(key: str) -> bool:
     return key in RECORDS or bool(match and match["key"] in PER_CATEGORY)
 
 
+def records_value_unit(key: str) -> str | None:
+    """The unit of each ticket's own value in figure `key` (see records_query): "minutes",
+    "hours", "rating" or "handoffs"; None when the figure has no per-ticket value."""
+    match = _CATEGORY_KEY.match(key)
+    value = RECORDS[match["key"] if match else key][2]
+    units = {
+        DURATIONS["response"][1]: "minutes",
+        DURATIONS["resolution"][1]: "hours",
+        "g.rating": "rating",
+        "g.handoffs": "handoffs",
+    }
+    return units.get(value) if value else None
+
+
 def records_query(key: str, *, target: Target, as_of: datetime, ids_only: bool) -> tuple[str, list]:
     """The SQL listing the tickets `key`'s n counts for `target` as of `as_of`, with positional
     parameters (for a raw query or a RawSQL subquery).

@@ -191,3 +191,20 @@ def test_drilldown_queries_are_constant(world, desk, page_as, django_assert_max_
     # count with numerator, the page, its facts; the stored figure; the header's communities.
     with django_assert_max_num_queries(12):
         client.get(url, query)
+
+
+def test_rows_show_the_tickets_own_values_and_link_where_the_role_may_read(world, desk, page_as):
+    """Response minutes 30, 90 and 60 (tests/reports_pages/conftest.py, hand_built)."""
+    from .conftest import hand_built
+
+    hand_built(desk)
+    query = {"key": "tickets.response_minutes.median", "period": "2015"}
+    url = f"/c/{desk.community.slug}/dashboard/records/"
+    page = page_as(world.a.users["committee_staff"]).get(url, query).content.decode()
+    values = re.findall(r'<td class="text-end gz-num">([\d.,]+)</td>', page)
+    assert values == ["30.0", "90.0", "60.0"]  # oldest first
+    ticket_link = rf'href="/c/{desk.community.slug}/complaints/\d+/"'
+    assert len(re.findall(ticket_link, page)) == 3
+    officer = page_as(world.a.users["street_officer"]).get(url, query).content.decode()
+    assert not re.findall(ticket_link, officer)
+    assert len(re.findall(r'data-ticket="\d+"', officer)) == 3

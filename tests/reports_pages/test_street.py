@@ -55,7 +55,7 @@ def table(page: str) -> list[tuple[str, str, str]]:
     for slug, rank, rest in rows:
         cells = [
             re.sub(r"<[^>]+>", "", c).strip()
-            for c in re.findall(r'<td class="text-end gz-num">(.*?)</td>', rest, re.S)
+            for c in re.findall(r'<td class="text-end gz-num text-nowrap">(.*?)</td>', rest, re.S)
         ]
         result.append((slug, rank, cells[1]))
     return result
