@@ -447,7 +447,9 @@ def _challenges(
         TicketEvent.objects.filter(
             community=community,
             kind=TicketEvent.Kind.TRANSFER,
-            ticket__in=year_tickets,
+            # Only tickets handed off at least once (the derived count now): the events are
+            # then read through the (community, ticket, at) index, not the whole log.
+            ticket__in=year_tickets.filter(handoff_count__gt=0),
         )
         .annotate(source=KT("data__from"), target=KT("data__to"))
         .values("source", "target")
@@ -457,7 +459,7 @@ def _challenges(
     tables.append(
         RecordTable(
             _("Hand-off hot spots"),
-            [_("From"), _("To"), _("Hand-offs"), _("Tickets")],
+            [_("Handed off by"), _("Handed off to"), _("Hand-offs"), _("Tickets")],
             [
                 [_party(h["source"]), _party(h["target"]), str(h["n"]), str(h["tickets"])]
                 for h in handoffs

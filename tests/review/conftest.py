@@ -51,7 +51,10 @@ def review_world(world):
             resolved_at=at(YEAR, 10, 1, 9, tz=SH) if resolved else None,
         )
     Drill.objects.create(
-        community=community, title="消防疏散演练", held_at=at(YEAR, 11, 9, 9, tz=SH), participants=40
+        community=community,
+        title="消防疏散演练",
+        held_at=at(YEAR, 11, 9, 9, tz=SH),
+        participants=40,
     )
     for day, minutes, title in ((1, 6, "3号楼电动车起火"), (8, 20, "地下车库进水")):
         Incident.objects.create(

@@ -4,6 +4,7 @@ page shows, the staff sections, the query count."""
 import datetime as dt
 
 import pytest
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
@@ -190,6 +191,7 @@ def test_challenges_found_in_the_data(review_world):
             at=day + dt.timedelta(hours=1),
             data={"from": source, "to": target},
         )
+        Ticket.objects.filter(pk=ticket.pk).update(handoff_count=F("handoff_count") + 1)
     services.review_figures_compute(community=community, year=YEAR)
     data = selectors.review_data(
         community=community,
