@@ -212,6 +212,10 @@ class NoteForm(ActionForm):
 
     note = forms.CharField(label=_("Note"), widget=NOTE, required=False)
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.order_fields([name for name in self.fields if name != "note"] + ["note"])
+
 
 class ResolveForm(NoteForm):
     photos = PhotosField()

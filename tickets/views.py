@@ -215,16 +215,14 @@ class MyTicketsView(TicketPage, ListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        slug = self.community.slug
+        slug, status = self.community.slug, self.request.GET.get("status", "")
         context.update(
             rows=decorate(
                 context["object_list"], user=self.request.user, roles=self.roles, slug=slug
             ),
             counts=[(value, label, n) for value, label in S.choices if (n := self.counts[value])],
-            status=self.request.GET.get("status", ""),
-            query=urlencode({"status": status})
-            if (status := self.request.GET.get("status"))
-            else "",
+            status=status,
+            query=urlencode({"status": status}) if status else "",
             links=[
                 (label, reverse(f"tickets:{URL_PREFIX[kind]}-new", args=[slug]))
                 for kind, label in (
@@ -246,14 +244,12 @@ class TicketSubmitView(TicketPage, FormView):
     click or a retry creates one ticket; photos are stored in the same transaction."""
 
     template_name = "tickets/ticket_form.html"
+    form_class = forms.TicketSubmitForm
 
     def get(self, request, *args, **kwargs):
         if not self.tenancy.can(self.resource, permissions.WRITE):
             raise PermissionDenied
         return super().get(request, *args, **kwargs)
-
-    def get_form_class(self):
-        return forms.TicketSubmitForm
 
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
@@ -276,7 +272,7 @@ class TicketSubmitView(TicketPage, FormView):
             )
         except TransitionNotAllowed as exc:
             messages.error(self.request, exc.message)
-            return self.render_to_response(self.get_context_data(form=form), status=403)
+            return self.render_to_response(self.get_context_data(form=form), status=409)
         except ValidationError as exc:
             add_errors(form, exc)
             return self.form_invalid(form)

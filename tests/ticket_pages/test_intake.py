@@ -5,6 +5,7 @@ content and stored without their EXIF, bad input shown on its field with the inp
 import io
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from community.models import Membership
@@ -171,29 +172,21 @@ def test_a_resident_cannot_name_another_households_home(world, categories, page_
 
 
 def _html_as_jpg():
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
     return SimpleUploadedFile(
         "cat.jpg", b"<html><script>alert(1)</script></html>", content_type="image/jpeg"
     )
 
 
 def _svg_with_script():
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
     svg = b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(document.cookie)</script></svg>'
     return SimpleUploadedFile("drawing.svg", svg, content_type="image/svg+xml")
 
 
 def _too_large():
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
     return SimpleUploadedFile("huge.jpg", b"\xff" * (10 * 1024 * 1024 + 1), "image/jpeg")
 
 
 def _gif():
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
     buffer = io.BytesIO()
     Image.new("RGB", (4, 4)).save(buffer, "GIF")
     return SimpleUploadedFile("anim.gif", buffer.getvalue(), content_type="image/gif")
