@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
@@ -197,10 +198,10 @@ class DashboardRecordsView(CommunityPageMixin, TemplateView):
 
 # The heading of the tickets' own values, by their unit (records_value_unit).
 VALUE_HEADINGS = {
-    "minutes": _("Minutes"),
-    "hours": _("Hours"),
-    "rating": _("Rating"),
-    "handoffs": _("Hand-offs"),
+    "minutes": pgettext_lazy("a ticket's own value", "Minutes"),
+    "hours": pgettext_lazy("a ticket's own value", "Hours"),
+    "rating": pgettext_lazy("a ticket's own value", "Rating"),
+    "handoffs": pgettext_lazy("a ticket's own value", "Hand-offs"),
 }
 
 
