@@ -462,6 +462,7 @@ def sla_clock(ticket: Ticket, now: datetime.datetime) -> list[ClockRow]:
 class TimelineEntry:
     event: TicketEvent
     actor: str
+    note: str
     details: list = field(default_factory=list)  # [(label, value)]
     photos: list = field(default_factory=list)
     link: tuple | None = None  # (text, url)
@@ -547,17 +548,23 @@ class TicketDetailView(TicketPage, View):
         org_ids = {e.data.get("organisation") for e in events} - {None}
         users = User.objects.in_bulk(user_ids) if user_ids else {}
         orgs = Organisation.objects.in_bulk(org_ids) if org_ids else {}
-        slug = self.community.slug
+        slug, staff = self.community.slug, bool(self.roles & selectors.STAFF_ROLES)
         entries = []
         for event in events:
             data = event.data
-            if event.actor_kind == TicketEvent.ActorKind.SUBMITTER:
-                actor = _("Submitter") if level == selectors.HIDDEN else _person(event.actor)
+            by_submitter = event.actor_kind == TicketEvent.ActorKind.SUBMITTER
+            # The submitter of a ticket merged into this one is someone else: a resident
+            # reading this page sees neither their name nor what they wrote.
+            private = by_submitter and event.ticket_id != ticket.pk and not staff
+            if by_submitter and (level == selectors.HIDDEN or private):
+                actor = _("Submitter")
             elif event.actor is None:
                 actor = event.get_actor_kind_display()
             else:
                 actor = _person(event.actor)
-            entry = TimelineEntry(event, actor, photos=by_event.get(event.pk, []))
+            entry = TimelineEntry(
+                event, actor, "" if private else event.note, photos=by_event.get(event.pk, [])
+            )
             details = entry.details
             if event.ticket_id != ticket.pk:
                 details.append((_("From merged ticket"), event.ticket.number))

@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 
 from community.models import Membership
+from tests import factories
 from tests.tickets.conftest import snapshot
 from tickets import rules, services
 from tickets.models import ResponsibleParty, Ticket, TicketEvent, TicketKind, TicketPhoto
@@ -264,3 +265,32 @@ def test_the_ticket_page_queries_do_not_grow_with_its_timeline(world, drive, pag
         page = client.get(page_url(a, WO, f"{ticket.pk}/"))
     assert len(page.context["timeline"]) == 25
     assert len(few) == len(many)
+
+
+def test_a_resident_does_not_see_who_submitted_a_ticket_merged_into_theirs(
+    world, drive, categories, page_as
+):
+    a = world.a
+    survivor = drive(a, C, "accepted")
+    neighbour = factories.UserFactory(username="neighbour", first_name="邻居")
+    factories.MembershipFactory(community=a.community, user=neighbour, role=Role.RESIDENT)
+    merged = services.ticket_submit(
+        community=a.community,
+        actor=neighbour,
+        kind=C,
+        category=categories[a.community.pk][C],
+        description="同一盏灯",
+        location_text="3号楼门口",
+    )
+    services.ticket_reply(ticket=merged, actor=neighbour, note="我的电话13911112222")
+    services.ticket_merge(ticket=merged, into=survivor, actor=a.users[Role.COMMITTEE_STAFF])
+    theirs = page_as(a.users[Role.RESIDENT]).get(page_url(a, C, f"{survivor.pk}/"))
+    foreign = [e for e in theirs.context["timeline"] if e.event.ticket_id == merged.pk]
+    assert [(e.actor, e.note) for e in foreign[:2]] == [("提出人", ""), ("提出人", "")]
+    assert "13911112222" not in theirs.text and "邻居" not in theirs.text
+    staff = page_as(a.users[Role.COMMITTEE_STAFF]).get(page_url(a, C, f"{survivor.pk}/"))
+    foreign = [e for e in staff.context["timeline"] if e.event.ticket_id == merged.pk]
+    assert [(e.actor, e.note) for e in foreign[:2]] == [
+        (neighbour.get_full_name(), ""),
+        (neighbour.get_full_name(), "我的电话13911112222"),
+    ]
