@@ -29,6 +29,14 @@ FIELD_ENCRYPTION_KEY = env("FIELD_ENCRYPTION_KEY", default="")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 
 INSTALLED_APPS = [
+    # The project's apps first: their templates and translations take precedence over
+    # Django's and the libraries' (e.g. our "Change" is not the admin's 修改).
+    "community",
+    "residents",
+    "tickets",
+    "complaints",
+    "property_ops",
+    "reports",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -44,12 +52,6 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "axes",
     "auditlog",
-    "community",
-    "residents",
-    "tickets",
-    "complaints",
-    "property_ops",
-    "reports",
 ]
 
 MIDDLEWARE = [
