@@ -97,8 +97,7 @@ def _sections() -> list[str]:
               {disclosures} CROSS JOIN {CHANNELS[connection.vendor]}) x
         LEFT JOIN ({running}) r ON r.pi = x.pi AND r.channel = x.channel
         GROUP BY x.pi, x.kind""",
-        f"SELECT r.pi, 'channels', NULL, COUNT(*), 0, 0, NULL FROM ({running}) r"
-        " GROUP BY r.pi",
+        f"SELECT r.pi, 'channels', NULL, COUNT(*), 0, 0, NULL FROM ({running}) r GROUP BY r.pi",
         # Satisfaction and awareness questions of surveys opened in the period, named by kind:
         # (answers by as_of, satisfied 4-5 or aware, left blank).
         f"""SELECT p.pi, q.kind, CAST(q.id AS TEXT),

@@ -1,16 +1,16 @@
 """What the figures over community records share (every dimension but tickets).
 
 A dimension runs one statement for all its (community, period) targets. The statement starts
-with the periods as a VALUES list (`PERIODS`):
+with the periods as a VALUES list (`COLUMNS`):
 
-    p (pi, community_id, start_at, end_at, first_on, after_on, until_on, year_ago_on)
+    p (pi, community_id, start_at, end_at, first_on, until_on, year_ago_on)
 
 - `start_at`, `end_at`: the period's bounds as UTC instants. A record with an instant belongs to
   the period when `start_at <= instant < end_at`, and exists at as_of when `instant <= as_of`.
-- `first_on`, `after_on`: the period's first local date and the local date after its last.
-- `until_on`: the earlier of `after_on` and the local day after as_of's. A dated record (an
-  inspection on a day) belongs to the period and exists at as_of when
-  `first_on <= day < until_on`; a state "at period end" is read on the day before `until_on`
+- `first_on`: the period's first local date.
+- `until_on`: the earlier of the local date after the period's last and the local date after
+  as_of's. A dated record (an inspection on a day) belongs to the period and exists at as_of
+  when `first_on <= day < until_on`; a state "at period end" is read on the day before `until_on`
   (active on that day: `started_on < until_on AND (ended_on IS NULL OR ended_on >= until_on)`).
 - `year_ago_on`: `until_on` twelve months earlier.
 
@@ -28,7 +28,7 @@ from reports.periods import Period
 
 from .base import Figure, Target, percentile, percentile_cont
 
-COLUMNS = "(pi, community_id, start_at, end_at, first_on, after_on, until_on, year_ago_on)"
+COLUMNS = "(pi, community_id, start_at, end_at, first_on, until_on, year_ago_on)"
 Key = tuple[str, str | None]
 PERCENTILES = "percentiles"  # the param of a PostgreSQL percentile row
 # A record whose instant {0} is in the period and at or before as_of.
@@ -58,7 +58,7 @@ def read(
     extra = [q for target in targets for q in quarters(target)] if quarterly else []
     periods = list(dict.fromkeys([*targets, *extra]))
     values = ", ".join(
-        f"({i}, %(c{i})s, %(s{i})s, %(e{i})s, %(f{i})s, %(a{i})s, %(u{i})s, %(y{i})s)"
+        f"({i}, %(c{i})s, %(s{i})s, %(e{i})s, %(f{i})s, %(u{i})s, %(y{i})s)"
         for i in range(len(periods))
     )
     sql = f"WITH p {COLUMNS} AS (VALUES {values})\n" + "\nUNION ALL\n".join(sections)
@@ -108,7 +108,7 @@ def percentiles(name: str, value: str, source: str) -> str:
 
 
 def params(targets: list[Target], as_of: dt.datetime) -> dict:
-    """The VALUES parameters: c, s, e (as tickets.py names them), f, a, u, y per target."""
+    """The VALUES parameters: c, s, e (as tickets.py names them), f, u, y per target."""
     instant = connection.ops.adapt_datetimefield_value
     day = connection.ops.adapt_datefield_value
     found = {"as_of": instant(as_of)}
@@ -120,7 +120,6 @@ def params(targets: list[Target], as_of: dt.datetime) -> dict:
             f"s{i}": instant(start),
             f"e{i}": instant(end),
             f"f{i}": day(period.first),
-            f"a{i}": day(period.after),
             f"u{i}": day(until),
             f"y{i}": day(_year_before(until)),
         }
