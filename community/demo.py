@@ -165,11 +165,13 @@ def _user(username: str, full_name: str, **flags) -> User:
 
 
 def history() -> str:
-    """Date the demo households and memberships from 1 January of the year before last.
+    """Date the demo households, memberships and compounds from 1 January of the year before
+    last.
 
-    The figures count households and active staff *at period end* (METRICS.md: complaint
-    rate, burglary rate, training coverage), so a demo created today needs a past for last
-    year's review to have its denominators. Idempotent: only newer rows are moved back.
+    The figures count households, active staff and compounds *at period end* (METRICS.md:
+    complaint rate, burglary rate, training coverage, green coverage), so a demo created
+    today needs a past for last year's review to have its denominators. Idempotent: only
+    newer rows are moved back.
     """
     from residents.models import Household
 
