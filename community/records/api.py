@@ -65,9 +65,6 @@ class RecordViewSet(
     def perform_create(self, serializer):
         serializer.instance = self.save(serializer, None)
 
-    def perform_update(self, serializer):
-        serializer.instance = self.save(serializer, serializer.instance)
-
     def save(self, serializer, instance):
         return services.record_save(
             community=self.community,
@@ -77,7 +74,20 @@ class RecordViewSet(
 
 
 class EditableRecordViewSet(mixins.UpdateModelMixin, RecordViewSet):
-    """A record that may also be changed (PUT, PATCH)."""
+    """A record that may also be changed (PUT, PATCH), through the same service as a create.
+
+    The model fields a request leaves out keep their saved values: the services validate the
+    whole record (an end before its start, a capacity below the sign-ups, a taken name), so they
+    are handed all of it, and a PATCH of one field never blanks another.
+    """
+
+    def perform_update(self, serializer):
+        instance = serializer.instance
+        stored = {f.name for f in instance._meta.concrete_fields}
+        for field in serializer.fields.values():
+            if not field.read_only and field.source in stored:
+                serializer.validated_data.setdefault(field.source, getattr(instance, field.source))
+        serializer.instance = self.save(serializer, instance)
 
 
 class MeetingViewSet(EditableRecordViewSet):

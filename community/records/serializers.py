@@ -118,10 +118,6 @@ class OpinionSerializer(serializers.ModelSerializer):
     """Residents send only `content` (channel online, received now); staff may send `channel`,
     `submitter_name` and `received_at` for opinions from a box or a forum."""
 
-    topic = CommunityRelatedField(
-        queryset=AgendaTopic.objects.all(), required=False, allow_null=True
-    )
-
     class Meta:
         model = Opinion
         fields = [
@@ -420,6 +416,11 @@ class IncidentSerializer(serializers.ModelSerializer):
 
 
 class StaffField(serializers.PrimaryKeyRelatedField):
+    """A user with an active staff membership in the request's community; any other id is
+    refused as "does not exist", never named."""
+
+    queryset = User.objects.all()  # its model types the field in the OpenAPI schema
+
     def get_queryset(self):
         from . import services
 
@@ -428,9 +429,8 @@ class StaffField(serializers.PrimaryKeyRelatedField):
 
 class TrainingSerializer(serializers.ModelSerializer):
     attendees = serializers.SerializerMethodField()
-    attendee_ids = serializers.ListField(
-        child=serializers.IntegerField(), write_only=True, required=False, default=list
-    )
+    # Only staff of the request's community: any other id is "does not exist", never a name.
+    attendee_ids = StaffField(many=True, write_only=True, required=False, label=_("Attendees"))
     attendee_count = serializers.IntegerField(read_only=True)
 
     class Meta:
@@ -449,12 +449,6 @@ class TrainingSerializer(serializers.ModelSerializer):
 
     def get_attendees(self, training) -> list[int]:
         return [a.user_id for a in training.attendances.all()]
-
-    def validate_attendee_ids(self, ids):
-        users = list(User.objects.filter(pk__in=ids))
-        if len(users) != len(set(ids)):
-            raise serializers.ValidationError(_("Unknown user."))
-        return users
 
 
 class ImportRequestSerializer(serializers.Serializer):

@@ -257,7 +257,7 @@ def test_foreign_keys_into_another_community_are_refused(world, extra, api_as):
                 "hours": "1",
                 "attendee_ids": [world.b.users[Role.COMMITTEE_STAFF].pk],
             },
-            "attendees",
+            "attendee_ids",
         ),
     ]
     for path, payload, field in cases:

@@ -477,7 +477,7 @@ def test_drill_actions_tracked_to_done_and_trainings_for_staff(world, page_as, a
         },
         format="json",
     )
-    assert refused.status_code == 400 and "attendees" in refused.json()
+    assert refused.status_code == 400 and "attendee_ids" in refused.json()
 
 
 def test_incident_times_and_volunteer_hours_rules(world, api_as):
