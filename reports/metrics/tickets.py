@@ -90,14 +90,20 @@ def _conditions() -> dict[str, str]:
     clean = "g.flags IS NULL"
     neg_response = f"g.response_secs < -{SKEW_SECONDS}"
     neg_resolution = f"g.done = 1 AND g.resolution_secs < -{SKEW_SECONDS}"
+    # Not negative beyond clock skew. Spelled out rather than NOT (...): a ticket never
+    # answered (or not done) has no duration, and NOT (NULL) would drop it from the rate.
+    usable_response = f"(g.response_secs IS NULL OR g.response_secs >= -{SKEW_SECONDS})"
+    usable_resolution = (
+        f"(g.done = 0 OR g.resolution_secs IS NULL OR g.resolution_secs >= -{SKEW_SECONDS})"
+    )
     due_response = f"{elig} AND g.response_due IS NOT NULL"
     passed_response = f"{due_response} AND g.response_waiting = 0 AND g.response_due <= g.as_of"
-    ok_response = f"{passed_response} AND {clean} AND NOT ({neg_response})"
+    ok_response = f"{passed_response} AND {clean} AND {usable_response}"
     due_resolution = f"{elig} AND g.resolution_due IS NOT NULL"
     passed_resolution = (
         f"{due_resolution} AND g.resolution_waiting = 0 AND g.resolution_due <= g.as_of"
     )
-    ok_resolution = f"{passed_resolution} AND {clean} AND NOT ({neg_resolution})"
+    ok_resolution = f"{passed_resolution} AND {clean} AND {usable_resolution}"
     return {
         "total": "1 = 1",
         **{status: f"g.status = '{status}'" for status in INELIGIBLE},

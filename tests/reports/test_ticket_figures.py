@@ -259,6 +259,26 @@ def test_on_time_rates_with_paused_clocks(desk):
     assert early["tickets.on_time_response_rate"]["denominator"] == 0
 
 
+def test_a_ticket_never_answered_is_late_once_its_deadline_passed(desk):
+    s = at(2015, 9, 1, 9, tz=SH)
+    due = {"response_due": s + 2 * H, "resolution_due": s + 24 * H}
+    desk.ticket(s, ("accepted", s + H), ("resolved", s + 5 * H), **due)  # both on time
+    desk.ticket(s, ("accepted", s + 3 * H), ("resolved", s + 30 * H), **due)  # both late
+    desk.ticket(s, **due)  # never answered: both deadlines passed by as_of (48 h)
+    found = figures(desk.community, "2015-09", s + 48 * H)
+    response = found["tickets.on_time_response_rate"]
+    assert (response["numerator"], response["denominator"], response["excluded"]) == (1, 3, {})
+    assert response["value"] == pytest.approx(1 / 3)
+    resolution = found["tickets.on_time_resolution_rate"]
+    assert (resolution["numerator"], resolution["denominator"]) == (1, 3)
+    # It has no response time: the median is over the two answers (60 and 180 min).
+    median = found["tickets.response_minutes.median"]
+    assert (median["value"], median["n"], median["excluded"]) == (120.0, 2, {})
+    # Before its response deadline it is not judged yet.
+    early = figures(desk.community, "2015-09", s + 1.5 * H)["tickets.on_time_response_rate"]
+    assert (early["numerator"], early["denominator"]) == (0, 0)
+
+
 def test_first_response_is_the_earliest_staff_answer(desk):
     t = at(2015, 9, 1, 9, tz=SH)
     desk.ticket(t, ("reply", t + 10 * M, SUBMITTER), ("reply", t + 40 * M))  # own edits: no
