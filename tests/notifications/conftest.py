@@ -87,7 +87,15 @@ def real_broker(redis_server):
     saved = (conf.broker_url, conf.task_always_eager, conf.worker_hijack_root_logger)
     conf.broker_url, conf.task_always_eager = redis_server.url, False
     conf.worker_hijack_root_logger = False
-    celery_app.close()  # drop pooled connections to the previous broker
+    forget_broker_connections()
     yield redis_server
     conf.broker_url, conf.task_always_eager, conf.worker_hijack_root_logger = saved
+    forget_broker_connections()
+
+
+def forget_broker_connections() -> None:
+    """Drop the app's pooled broker connections, so the next publish uses the broker_url set
+    now. (app.close() keeps a pool that has no idle connection: an empty pool is falsy.)"""
     celery_app.close()
+    celery_app._pool = None
+    celery_app.amqp._producer_pool = None
