@@ -4,10 +4,57 @@
 checks the permission matrix per HTTP method, and scopes `get_queryset` to the community.
 """
 
+import json
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from rest_framework import parsers, serializers, viewsets
 from rest_framework import permissions as drf_permissions
-from rest_framework import serializers, viewsets
+from rest_framework.exceptions import ParseError
+from rest_framework.settings import api_settings
 
 from .tenancy import method_action, tenancy_resolve
+
+
+class JSONParser(parsers.JSONParser):
+    """JSON bodies, refused with a translated 400 when they are not JSON in UTF-8, or when a
+    string holds a lone surrogate (`"\\ud800"`): such text can be neither stored nor echoed back
+    in an error message, and would answer 500. That error names the top-level key holding it."""
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        try:
+            data = super().parse(stream, media_type, parser_context)
+        except ParseError as exc:
+            cause = exc.__context__
+            if isinstance(cause, json.JSONDecodeError):
+                raise ParseError(
+                    _("The request body is not valid JSON (line %(line)d, column %(column)d).")
+                    % {"line": cause.lineno, "column": cause.colno}
+                ) from exc
+            if isinstance(cause, UnicodeDecodeError):
+                raise ParseError(_("The request body is not UTF-8 text.")) from exc
+            raise ParseError(_("The request body is not valid JSON.")) from exc
+        if isinstance(data, dict):
+            items = [(key, (key, value)) for key, value in data.items()]
+        else:
+            items = [(api_settings.NON_FIELD_ERRORS_KEY, data)]
+        for name, value in items:
+            if _has_surrogate(value):
+                name = name if not _has_surrogate(name) else api_settings.NON_FIELD_ERRORS_KEY
+                raise serializers.ValidationError(
+                    {name: [_("The text contains a character that is not valid Unicode.")]}
+                )
+        return data
+
+
+def _has_surrogate(value) -> bool:
+    if isinstance(value, str):
+        return any("\ud800" <= c <= "\udfff" for c in value)
+    if isinstance(value, dict):
+        return any(_has_surrogate(k) or _has_surrogate(v) for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return any(_has_surrogate(v) for v in value)
+    return False
 
 
 class MatrixPermission(drf_permissions.BasePermission):
@@ -31,6 +78,7 @@ class CommunityViewSet(viewsets.GenericViewSet):
 
     resource: str = ""
     permission_classes = [MatrixPermission]
+    parser_classes = [JSONParser, parsers.MultiPartParser, parsers.FormParser]
 
     def get_queryset(self):
         return super().get_queryset().filter(community=self.community)
@@ -52,3 +100,24 @@ class CommunityRelatedField(serializers.PrimaryKeyRelatedField):
 
     def get_queryset(self):
         return super().get_queryset().filter(community=self.context["community"])
+
+
+class InstantField(serializers.DateTimeField):
+    """An aware instant (ISO 8601; a naive value is read in the current timezone). A value that
+    cannot be an instant, such as a naive 0001-01-01T00:00 east of UTC, answers 400 naming the
+    field, where DRF's own field lets the overflow through as a 500."""
+
+    def enforce_timezone(self, value):
+        try:
+            return super().enforce_timezone(value)
+        except OverflowError:
+            self.fail("overflow")
+
+
+class ModelSerializer(serializers.ModelSerializer):
+    """The API's model serializer: model datetimes become InstantField."""
+
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        models.DateTimeField: InstantField,
+    }

@@ -5,7 +5,7 @@ record: no parties' addresses, no description, notes or outcome note."""
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from community.api import CommunityRelatedField
+from community.api import CommunityRelatedField, InstantField, ModelSerializer
 from property_ops.forms import household_label
 from residents.models import Household
 
@@ -14,13 +14,13 @@ from .models import Complaint, Dispute, MediationSession
 PRIVATE_FIELDS = ("description", "applicants", "respondents", "outcome_note")
 
 
-class MediationSessionSerializer(serializers.ModelSerializer):
+class MediationSessionSerializer(ModelSerializer):
     class Meta:
         model = MediationSession
         fields = ["id", "held_at", "mediator", "notes"]
 
 
-class DisputeSerializer(serializers.ModelSerializer):
+class DisputeSerializer(ModelSerializer):
     """`applicants` and `respondents`: household ids (output: [{"id", "address"}]).
     `outcome` and `concluded_at` are set through `conclude/`. `session_count`: sessions held."""
 
@@ -95,7 +95,7 @@ class DisputeDetailSerializer(DisputeSerializer):
 
 class ConcludeInputSerializer(serializers.Serializer):
     outcome = serializers.ChoiceField(choices=Dispute.Outcome.choices, label=_("Outcome"))
-    concluded_at = serializers.DateTimeField(label=_("Concluded at"))
+    concluded_at = InstantField(label=_("Concluded at"))
     outcome_note = serializers.CharField(
         required=False, default="", allow_blank=True, label=_("Outcome note")
     )

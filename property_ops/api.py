@@ -13,7 +13,6 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.filters import OrderingFilter
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from community.api import CommunityViewSet
@@ -270,7 +269,6 @@ class HazardViewSet(RecordViewSet):
     detail_serializer_class = HazardDetailSerializer
     filterset_class = HazardFilter
     ordering_fields = ["found_at", "rectify_by"]
-    parser_classes = [JSONParser, MultiPartParser, FormParser]
     list_selector = staticmethod(selectors.hazard_list)
     create_service = staticmethod(services.hazard_create)
     update_service = staticmethod(services.hazard_update)

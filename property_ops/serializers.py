@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from community.api import CommunityRelatedField
+from community.api import CommunityRelatedField, InstantField, ModelSerializer
 from community.models import Compound
 from residents.models import Household
 
@@ -32,13 +32,13 @@ def _compound_field():
     )
 
 
-class FacilityStatusChangeSerializer(serializers.ModelSerializer):
+class FacilityStatusChangeSerializer(ModelSerializer):
     class Meta:
         model = FacilityStatusChange
         fields = ["id", "status", "at", "note"]
 
 
-class FacilitySerializer(serializers.ModelSerializer):
+class FacilitySerializer(ModelSerializer):
     """`status` is the state now (read-only after creation; change it through `status/`).
     On creation it is the initial status at `registered_at` (default in service)."""
 
@@ -78,7 +78,7 @@ class FacilityDetailSerializer(FacilitySerializer):
         fields = [*FacilitySerializer.Meta.fields, "status_changes"]
 
 
-class MaintenanceRecordSerializer(serializers.ModelSerializer):
+class MaintenanceRecordSerializer(ModelSerializer):
     facility = CommunityRelatedField(queryset=Facility.objects.all(), label=_("Facility"))
     facility_name = serializers.CharField(source="facility.name", read_only=True)
 
@@ -97,7 +97,7 @@ class MaintenanceRecordSerializer(serializers.ModelSerializer):
         ]
 
 
-class SanitationRunSerializer(serializers.ModelSerializer):
+class SanitationRunSerializer(ModelSerializer):
     """`is_on_time`: done by `due_at` (null while not done)."""
 
     compound = _compound_field()
@@ -118,7 +118,7 @@ class SanitationRunSerializer(serializers.ModelSerializer):
         ]
 
 
-class PatrolVisitSerializer(serializers.ModelSerializer):
+class PatrolVisitSerializer(ModelSerializer):
     """`in_window`: visited between `window_start` and `window_end` inclusive."""
 
     in_window = serializers.BooleanField(read_only=True)
@@ -137,7 +137,7 @@ class PatrolVisitSerializer(serializers.ModelSerializer):
         read_only_fields = ["checkpoint", "window_start", "window_end"]
 
 
-class PatrolRoundSerializer(serializers.ModelSerializer):
+class PatrolRoundSerializer(ModelSerializer):
     """`checkpoints` (names, write-only, on creation) plans one visit each in the round's
     window; the plan is fixed afterwards. `done_count` counts visits made in their window."""
 
@@ -171,7 +171,7 @@ class PatrolRoundSerializer(serializers.ModelSerializer):
         return fields
 
 
-class HygieneInspectionSerializer(serializers.ModelSerializer):
+class HygieneInspectionSerializer(ModelSerializer):
     compound = _compound_field()
 
     class Meta:
@@ -188,7 +188,7 @@ class HygieneInspectionSerializer(serializers.ModelSerializer):
         ]
 
 
-class HazardInspectionSerializer(serializers.ModelSerializer):
+class HazardInspectionSerializer(ModelSerializer):
     hazard_count = serializers.IntegerField(read_only=True)
 
     class Meta:
@@ -196,13 +196,13 @@ class HazardInspectionSerializer(serializers.ModelSerializer):
         fields = ["id", "kind", "held_at", "area", "inspectors", "notes", "hazard_count"]
 
 
-class HazardStepSerializer(serializers.ModelSerializer):
+class HazardStepSerializer(ModelSerializer):
     class Meta:
         model = HazardStep
         fields = ["id", "kind", "at", "note"]
 
 
-class HazardSerializer(serializers.ModelSerializer):
+class HazardSerializer(ModelSerializer):
     """A finding. `status`, `rectified_at`, `reinspected_at`, `reinspection_passed` are the loop
     now, moved by `rectify/` and `reinspect/`. `photo` is write-only (multipart upload);
     `photo_url` is the page that serves it to members allowed to read hazards."""
@@ -257,23 +257,23 @@ class HazardDetailSerializer(HazardSerializer):
 
 class StatusChangeInputSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=Facility.Status.choices, label=_("Status"))
-    at = serializers.DateTimeField(label=_("Since"))
+    at = InstantField(label=_("Since"))
     note = serializers.CharField(max_length=300, required=False, default="", allow_blank=True)
 
 
 class RectifyInputSerializer(serializers.Serializer):
-    at = serializers.DateTimeField(label=_("Rectified at"))
+    at = InstantField(label=_("Rectified at"))
     note = serializers.CharField(required=False, default="", allow_blank=True, label=_("Note"))
 
 
 class ReinspectInputSerializer(serializers.Serializer):
-    at = serializers.DateTimeField(label=_("Re-inspected at"))
+    at = InstantField(label=_("Re-inspected at"))
     passed = serializers.BooleanField(label=_("Re-inspection passed"))
     note = serializers.CharField(required=False, default="", allow_blank=True, label=_("Note"))
 
 
 class VisitInputSerializer(serializers.Serializer):
-    visited_at = serializers.DateTimeField(allow_null=True, label=_("Visited at"))
+    visited_at = InstantField(allow_null=True, label=_("Visited at"))
     note = serializers.CharField(
         max_length=300, required=False, default="", allow_blank=True, label=_("Note")
     )
@@ -284,7 +284,7 @@ class ImportInputSerializer(serializers.Serializer):
     dry_run = serializers.BooleanField(default=False, label=_("Check only"))
 
 
-class ConvenienceServiceSerializer(serializers.ModelSerializer):
+class ConvenienceServiceSerializer(ModelSerializer):
     """`use_count`, `rated_count`, `satisfied_count` (ratings 4–5) over all time."""
 
     use_count = serializers.IntegerField(read_only=True)
@@ -309,7 +309,7 @@ class ConvenienceServiceSerializer(serializers.ModelSerializer):
         ]
 
 
-class ServiceUseSerializer(serializers.ModelSerializer):
+class ServiceUseSerializer(ModelSerializer):
     service = CommunityRelatedField(queryset=ConvenienceService.objects.all(), label=_("Service"))
     service_name = serializers.CharField(source="service.name", read_only=True)
     household = CommunityRelatedField(

@@ -4,13 +4,13 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from community.api import CommunityRelatedField
+from community.api import CommunityRelatedField, ModelSerializer
 from community.models import Compound
 
 from .models import Building, Household, IdentityAccessLog, Resident, Unit
 
 
-class BuildingSerializer(serializers.ModelSerializer):
+class BuildingSerializer(ModelSerializer):
     compound = CommunityRelatedField(queryset=Compound.objects.all(), label=_("Compound"))
     compound_name = serializers.CharField(source="compound.name", read_only=True)
     unit_count = serializers.IntegerField(read_only=True)
@@ -20,7 +20,7 @@ class BuildingSerializer(serializers.ModelSerializer):
         fields = ["id", "compound", "compound_name", "name", "floors", "unit_count"]
 
 
-class UnitSerializer(serializers.ModelSerializer):
+class UnitSerializer(ModelSerializer):
     building = CommunityRelatedField(queryset=Building.objects.all(), label=_("Building"))
     building_name = serializers.CharField(source="building.name", read_only=True)
     household_count = serializers.IntegerField(read_only=True)
@@ -30,7 +30,7 @@ class UnitSerializer(serializers.ModelSerializer):
         fields = ["id", "building", "building_name", "name", "household_count"]
 
 
-class HouseholdSerializer(serializers.ModelSerializer):
+class HouseholdSerializer(ModelSerializer):
     """`floor_area_m2`: square metres, a decimal string with 2 places."""
 
     unit = CommunityRelatedField(queryset=Unit.objects.all(), label=_("Unit"))
@@ -46,7 +46,7 @@ class HouseholdSerializer(serializers.ModelSerializer):
         return f"{household.unit.building.name}{household.unit.name}{household.room}"
 
 
-class ResidentSerializer(serializers.ModelSerializer):
+class ResidentSerializer(ModelSerializer):
     """`phone` (any mainland notation) and `id_number` (18 characters) are write-only;
     output carries `phone_masked` (138****8000) and `id_number_masked` (110105********123X)."""
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from community.api import CommunityRelatedField
+from community.api import CommunityRelatedField, InstantField, ModelSerializer
 from community.models import Organisation, User
 from residents.models import Building, Household, Resident, Unit
 
@@ -17,7 +17,7 @@ from . import selectors
 from .models import Category, ResponsibleParty, Ticket, TicketEvent, TicketKind
 
 
-class CategorySerializer(serializers.ModelSerializer):
+class CategorySerializer(ModelSerializer):
     """A category with its responsible party (权责清单) and SLA targets: `response_target` in
     `response_unit`, `resolution_target` in `resolution_unit` (hours or China working days;
     null target = no SLA)."""
@@ -57,7 +57,7 @@ def _person(user: User | None) -> dict | None:
     return {"id": user.pk, "name": user.get_full_name() or user.username}
 
 
-class TicketSerializer(serializers.ModelSerializer):
+class TicketSerializer(ModelSerializer):
     """A ticket as the viewer may see it (tickets/selectors.py, Identity): `submitter_name`,
     `submitter_phone` and `household` are blank for de-identified viewers, the phone masked for
     staff. `is_overdue` per selectors.overdue_q. `actions`: what the viewer may do now."""
@@ -201,7 +201,7 @@ class TicketSerializer(serializers.ModelSerializer):
         )
 
 
-class TicketEventSerializer(serializers.ModelSerializer):
+class TicketEventSerializer(ModelSerializer):
     """One timeline entry. `ticket_number` differs from the ticket's own for the history of a
     ticket merged into it. `actor` is null for the system, and for the submitter when the viewer
     sees tickets de-identified. `rating` 1-5 on `rate` events; `data` per kind (transfer: from/to
@@ -293,7 +293,7 @@ class TransferSerializer(NoteSerializer):
 
 
 class SuperviseSerializer(NoteSerializer):
-    due_at = serializers.DateTimeField()
+    due_at = InstantField()
 
 
 class MergeSerializer(NoteSerializer):

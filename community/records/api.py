@@ -12,7 +12,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.generics import GenericAPIView
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from community.api import CommunityViewSet, MatrixPermission
@@ -43,7 +43,6 @@ class RecordViewSet(
     `resource`, `serializer_class`, `filterset_class`, `records()` (the selector) and
     `save(serializer, instance)` (the service)."""
 
-    parser_classes = [JSONParser, MultiPartParser, FormParser]
     ordering_fields: list[str] = []
 
     def initial(self, request, *args, **kwargs):

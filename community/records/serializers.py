@@ -5,7 +5,7 @@ accept only rows of the request's community (another community's id: "does not e
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from community.api import CommunityRelatedField
+from community.api import CommunityRelatedField, InstantField, ModelSerializer
 from community.models import (
     Activity,
     ActivitySignup,
@@ -43,7 +43,7 @@ class OrganisationField(serializers.PrimaryKeyRelatedField):
         return forms.community_organisations(self.context["community"])
 
 
-class AttendanceSerializer(serializers.ModelSerializer):
+class AttendanceSerializer(ModelSerializer):
     organisation = OrganisationField()
     organisation_name = serializers.CharField(source="organisation.name", read_only=True)
 
@@ -52,7 +52,7 @@ class AttendanceSerializer(serializers.ModelSerializer):
         fields = ["organisation", "organisation_name", "attendees", "headcount"]
 
 
-class MeetingSerializer(serializers.ModelSerializer):
+class MeetingSerializer(ModelSerializer):
     attendances = AttendanceSerializer(many=True, required=False)
     topics = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
     attachments = serializers.SerializerMethodField()
@@ -78,7 +78,7 @@ class MeetingSerializer(serializers.ModelSerializer):
         return [{"id": a.pk, "name": a.name} for a in meeting.attachments.all()]
 
 
-class AgendaTopicSerializer(serializers.ModelSerializer):
+class AgendaTopicSerializer(ModelSerializer):
     meeting = CommunityRelatedField(queryset=Meeting.objects.all(), required=False, allow_null=True)
     responsible_organisation = OrganisationField(required=False, allow_null=True)
     work_order_status = serializers.CharField(
@@ -114,7 +114,7 @@ class WorkOrderRequestSerializer(serializers.Serializer):
     description = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class OpinionSerializer(serializers.ModelSerializer):
+class OpinionSerializer(ModelSerializer):
     """Residents send only `content` (channel online, received now); staff may send `channel`,
     `submitter_name` and `received_at` for opinions from a box or a forum."""
 
@@ -142,10 +142,10 @@ class OpinionDecisionSerializer(serializers.Serializer):
     topic = CommunityRelatedField(
         queryset=AgendaTopic.objects.all(), required=False, allow_null=True, default=None
     )
-    decided_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+    decided_at = InstantField(required=False, allow_null=True, default=None)
 
 
-class ActivitySerializer(serializers.ModelSerializer):
+class ActivitySerializer(ModelSerializer):
     signup_count = serializers.IntegerField(read_only=True)
     attended_count = serializers.IntegerField(
         read_only=True, help_text=_("Participations (person-times).")
@@ -182,7 +182,7 @@ class AttendanceRequestSerializer(serializers.Serializer):
     walk_ins = WalkInSerializer(many=True, required=False, default=list)
 
 
-class ActivitySignupSerializer(serializers.ModelSerializer):
+class ActivitySignupSerializer(ModelSerializer):
     phone = serializers.SerializerMethodField()
     activity_title = serializers.CharField(source="activity.title", read_only=True)
 
@@ -204,7 +204,7 @@ class ActivitySignupSerializer(serializers.ModelSerializer):
         return phone_mask(signup.phone)
 
 
-class VolunteerTeamSerializer(serializers.ModelSerializer):
+class VolunteerTeamSerializer(ModelSerializer):
     volunteer_count = serializers.IntegerField(read_only=True)
     hours_total = serializers.DecimalField(max_digits=9, decimal_places=1, read_only=True)
 
@@ -213,7 +213,7 @@ class VolunteerTeamSerializer(serializers.ModelSerializer):
         fields = ["id", "name", "leader", "description", "volunteer_count", "hours_total"]
 
 
-class VolunteerHoursSerializer(serializers.ModelSerializer):
+class VolunteerHoursSerializer(ModelSerializer):
     team = CommunityRelatedField(
         queryset=VolunteerTeam.objects.all(), required=False, allow_null=True
     )
@@ -231,19 +231,19 @@ class VolunteerHoursSerializer(serializers.ModelSerializer):
         return data
 
 
-class DisclosureChannelSerializer(serializers.ModelSerializer):
+class DisclosureChannelSerializer(ModelSerializer):
     class Meta:
         model = DisclosureChannel
         fields = ["id", "channel", "started_on", "ended_on"]
 
 
-class DisclosureDocumentSerializer(serializers.ModelSerializer):
+class DisclosureDocumentSerializer(ModelSerializer):
     class Meta:
         model = DisclosureDocument
         fields = ["id", "name", "sha256"]
 
 
-class DisclosureSerializer(serializers.ModelSerializer):
+class DisclosureSerializer(ModelSerializer):
     """`chain_status` (on detail and list): ok, altered (content changed behind the portal's
     back) or broken (the link to the previous version does not hold)."""
 
@@ -291,14 +291,14 @@ class ObjectionSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=2000)
 
 
-class QuestionSerializer(serializers.ModelSerializer):
+class QuestionSerializer(ModelSerializer):
     class Meta:
         model = SurveyQuestion
         fields = ["id", "position", "kind", "text", "choices", "is_required"]
         read_only_fields = ["id", "position"]
 
 
-class SurveySerializer(serializers.ModelSerializer):
+class SurveySerializer(ModelSerializer):
     questions = QuestionSerializer(many=True)
     response_count = serializers.IntegerField(read_only=True)
 
@@ -325,13 +325,13 @@ class SurveyAnswerRequestSerializer(serializers.Serializer):
     )
 
 
-class SurveyAnswerSerializer(serializers.ModelSerializer):
+class SurveyAnswerSerializer(ModelSerializer):
     class Meta:
         model = SurveyAnswer
         fields = ["question", "number", "selected", "text"]
 
 
-class SurveyResponseSerializer(serializers.ModelSerializer):
+class SurveyResponseSerializer(ModelSerializer):
     """`user` and `household` are null on anonymous surveys."""
 
     answers = SurveyAnswerSerializer(many=True, read_only=True)
@@ -342,7 +342,7 @@ class SurveyResponseSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class PlanRevisionSerializer(serializers.ModelSerializer):
+class PlanRevisionSerializer(ModelSerializer):
     plan = CommunityRelatedField(queryset=EmergencyPlan.objects.all())
 
     class Meta:
@@ -350,7 +350,7 @@ class PlanRevisionSerializer(serializers.ModelSerializer):
         fields = ["id", "plan", "version", "revised_on", "summary", "document"]
 
 
-class EmergencyPlanSerializer(serializers.ModelSerializer):
+class EmergencyPlanSerializer(ModelSerializer):
     revisions = serializers.SerializerMethodField()
     drill_count = serializers.IntegerField(read_only=True)
 
@@ -370,7 +370,7 @@ class EmergencyPlanSerializer(serializers.ModelSerializer):
         ]
 
 
-class DrillActionSerializer(serializers.ModelSerializer):
+class DrillActionSerializer(ModelSerializer):
     drill = CommunityRelatedField(queryset=Drill.objects.all())
 
     class Meta:
@@ -378,7 +378,7 @@ class DrillActionSerializer(serializers.ModelSerializer):
         fields = ["id", "drill", "description", "responsible", "due_date", "done_at"]
 
 
-class DrillSerializer(serializers.ModelSerializer):
+class DrillSerializer(ModelSerializer):
     plan = CommunityRelatedField(
         queryset=EmergencyPlan.objects.all(), required=False, allow_null=True
     )
@@ -400,7 +400,7 @@ class DrillSerializer(serializers.ModelSerializer):
         ]
 
 
-class IncidentSerializer(serializers.ModelSerializer):
+class IncidentSerializer(ModelSerializer):
     class Meta:
         model = Incident
         fields = [
@@ -427,7 +427,7 @@ class StaffField(serializers.PrimaryKeyRelatedField):
         return services.staff_users(community=self.context["community"])
 
 
-class TrainingSerializer(serializers.ModelSerializer):
+class TrainingSerializer(ModelSerializer):
     attendees = serializers.SerializerMethodField()
     # Only staff of the request's community: any other id is "does not exist", never a name.
     attendee_ids = StaffField(many=True, write_only=True, required=False, label=_("Attendees"))
