@@ -8,7 +8,10 @@ state, the viewer's role or a time limit refuses answers 409 with the translated
 (tickets.rules), and changes nothing; bad input answers 400 naming the field.
 """
 
+from functools import partial
+
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.paginator import Paginator
 from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema
@@ -81,8 +84,24 @@ class CategoryViewSet(
         )
 
 
+class _CountedPaginator(Paginator):
+    """A Django paginator told its `count` (no count query)."""
+
+    def __init__(self, object_list, per_page, *, count: int, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self.count = count
+
+
 class TicketPagination(Pagination):
-    """The page, plus `counts`: {status: n} over the filtered queue without its status filter."""
+    """The page, plus `counts`: {status: n} over the filtered queue without its status filter.
+    The page's `count` is the sum of the counts of the statuses filtered on (all if none), so
+    the queue is counted once."""
+
+    def paginate_counted(self, queryset, request, view, *, counts: dict[str, int], statuses):
+        self.counts = counts
+        count = sum(counts[s] for s in set(statuses or counts))
+        self.django_paginator_class = partial(_CountedPaginator, count=count)
+        return self.paginate_queryset(queryset, request, view)
 
     def get_paginated_response(self, data):
         response = super().get_paginated_response(data)
@@ -100,12 +119,17 @@ class TicketPagination(Pagination):
 
 
 class CommunityFilterBackend(DjangoFilterBackend):
-    """Hands the view's community to the FilterSet (local-day date ranges)."""
+    """Hands the view's community to the FilterSet (local-day date ranges), and the FilterSet
+    to the view (`view.filterset`: its counts reuse the same form)."""
 
     def get_filterset_kwargs(self, request, queryset, view):
         kwargs = super().get_filterset_kwargs(request, queryset, view)
         kwargs["community"] = getattr(view, "community", None)
         return kwargs
+
+    def get_filterset(self, request, queryset, view):
+        view.filterset = super().get_filterset(request, queryset, view)
+        return view.filterset
 
 
 def _photos(request) -> list[photos.CleanPhoto]:
@@ -150,7 +174,7 @@ class _TicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Community
         return super().handle_exception(exc)
 
     def _detail(self, ticket: Ticket, *, code=status.HTTP_200_OK) -> Response:
-        fresh = Ticket.objects.select_related(*selectors.ROW_RELATED).get(pk=ticket.pk)
+        fresh = selectors.ticket_rows(Ticket.objects.filter(pk=ticket.pk)).get()
         context = {**self.get_serializer_context(), "single": True}
         return Response(TicketSerializer(fresh, context=context).data, status=code)
 
@@ -172,14 +196,15 @@ class _TicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Community
         `submitted_to` (local dates, inclusive), `q` (number, title, description, location),
         `ordering`. A constant number of queries whatever the page size.
         """
-        base = self.get_queryset()
-        page = self.paginate_queryset(self.filter_queryset(base))
-        data = self.get_serializer(page, many=True).data
-        without_status = request.query_params.copy()
-        without_status.pop("status", None)
-        self.paginator.counts = selectors.ticket_status_counts(
-            queryset=TicketFilter(without_status, queryset=base, community=self.community).qs
+        queue = selectors.ticket_rows(self.filter_queryset(self.get_queryset()))
+        page = self.paginator.paginate_counted(
+            queue,
+            request,
+            self,
+            counts=selectors.ticket_status_counts(queryset=self.filterset.without_status),
+            statuses=self.filterset.form.cleaned_data["status"],
         )
+        data = self.get_serializer(page, many=True).data
         return self.get_paginated_response(data)
 
     def retrieve(self, request, *args, **kwargs):

@@ -1,7 +1,8 @@
 """Queue filters for complaints and work orders, shared by the pages and the API.
 
 Pass `community` (its timezone makes the date range local days):
-`TicketFilter(request.GET, queryset=selectors.ticket_queue(...), community=community).qs`.
+`TicketFilter(request.GET, queryset=selectors.ticket_queue(...), community=community).qs`;
+after `.qs`, `.without_status` is the same queue without its status filter (for the counts).
 Foreign keys filter by id; the queryset is already scoped, so another community's id simply
 matches nothing.
 """
@@ -103,8 +104,15 @@ class TicketFilter(django_filters.FilterSet):
         )
 
     def filter_queryset(self, queryset):
-        queryset = super().filter_queryset(queryset)
-        # A stable order under every sort key, so pages never repeat or skip rows.
-        if not self.form.cleaned_data.get("ordering"):
+        """Every filter but `status`, kept as `without_status` (the queue its counts by status
+        are taken over, with the same form), then `status`. A stable order under every sort
+        key, so pages never repeat or skip rows."""
+        data = self.form.cleaned_data
+        for name, value in data.items():
+            if name != "status":
+                queryset = self.filters[name].filter(queryset, value)
+        self.without_status = queryset
+        queryset = self.filters["status"].filter(queryset, data["status"])
+        if not data.get("ordering"):
             return queryset
         return queryset.order_by(*queryset.query.order_by, "-id")

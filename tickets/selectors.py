@@ -30,8 +30,12 @@ FULL, MASKED, HIDDEN = "full", "masked", "hidden"
 CLOSED_STATUSES = (*Ticket.DONE, *Ticket.INELIGIBLE)
 STAFF_ROLES = frozenset({Role.COMMITTEE_STAFF, Role.PROPERTY_MANAGER, Role.TECHNICIAN})
 DEIDENTIFIED_ROLES = frozenset({Role.EVALUATOR, Role.OWNERS_COMMITTEE})
-# What a ticket row shows besides its own columns, loaded with it.
-ROW_RELATED = ("category", "building", "unit", "household", "assignee", "assigned_organisation")
+# What a ticket row shows besides its own columns: the category (never null), and nullable
+# relations. ticket_queue joins them all; ticket_rows joins the category and prefetches the
+# others (joining all six costs PostgreSQL 5-9 ms of planning for 0.4 ms of execution).
+ROW_JOINED = ("category",)
+ROW_PREFETCHED = ("building", "unit", "household", "assignee", "assigned_organisation")
+ROW_RELATED = ROW_JOINED + ROW_PREFETCHED
 
 
 def roles_of(*, community_id: int, user: User | None) -> frozenset[str]:
@@ -82,6 +86,15 @@ def ticket_queue(
         .filter(ticket_visible_q(user=user, roles=roles, kind=kind))
         .select_related(*ROW_RELATED)
         .order_by("-submitted_at", "-id")
+    )
+
+
+def ticket_rows(queryset: QuerySet[Ticket]) -> QuerySet[Ticket]:
+    """`queryset` loading what a ticket row shows as the API's pages do: the category in the
+    same query, then place, household, assignee and organisation with one query each, only
+    when some row has one (ROW_PREFETCHED)."""
+    return (
+        queryset.select_related(None).select_related(*ROW_JOINED).prefetch_related(*ROW_PREFETCHED)
     )
 
 
