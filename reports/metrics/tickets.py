@@ -96,13 +96,9 @@ def _conditions() -> dict[str, str]:
     usable_resolution = (
         f"(g.done = 0 OR g.resolution_secs IS NULL OR g.resolution_secs >= -{SKEW_SECONDS})"
     )
-    due_response = f"{elig} AND g.response_due IS NOT NULL"
-    passed_response = f"{due_response} AND g.response_waiting = 0 AND g.response_due <= g.as_of"
+    passed_response = f"{elig} AND g.response_passed = 1"
     ok_response = f"{passed_response} AND {clean} AND {usable_response}"
-    due_resolution = f"{elig} AND g.resolution_due IS NOT NULL"
-    passed_resolution = (
-        f"{due_resolution} AND g.resolution_waiting = 0 AND g.resolution_due <= g.as_of"
-    )
+    passed_resolution = f"{elig} AND g.resolution_passed = 1"
     ok_resolution = f"{passed_resolution} AND {clean} AND {usable_resolution}"
     return {
         "total": "1 = 1",
@@ -129,18 +125,16 @@ def _conditions() -> dict[str, str]:
         "resolution_flagged": f"{done} AND NOT {clean}",
         "resolution_negative": f"{done} AND {clean} AND g.resolution_secs < -{SKEW_SECONDS}",
         # On-time rates: among eligible tickets whose effective deadline passed by as_of.
-        "response_no_deadline": f"{elig} AND g.response_due IS NULL",
+        "response_no_deadline": f"{elig} AND g.response_passed IS NULL",
         "response_due_flagged": f"{passed_response} AND NOT {clean}",
         "response_due_negative": f"{passed_response} AND {clean} AND {neg_response}",
         "response_due": ok_response,
-        "response_on_time": f"{ok_response} AND g.responded <= g.response_due",
-        "resolution_no_deadline": f"{elig} AND g.resolution_due IS NULL",
+        "response_on_time": f"{ok_response} AND g.response_in_time = 1",
+        "resolution_no_deadline": f"{elig} AND g.resolution_passed IS NULL",
         "resolution_due_flagged": f"{passed_resolution} AND NOT {clean}",
         "resolution_due_negative": f"{passed_resolution} AND {clean} AND {neg_resolution}",
         "resolution_due": ok_resolution,
-        "resolution_on_time": (
-            f"{ok_resolution} AND g.done = 1 AND g.resolved <= g.resolution_due"
-        ),
+        "resolution_on_time": (f"{ok_resolution} AND g.done = 1 AND g.resolution_in_time = 1"),
     }
 
 
@@ -182,35 +176,15 @@ t AS (
   JOIN tickets_category c ON c.id = t.category_id
   WHERE t.submitted_at <= %(as_of)s
 ),
-ev AS (
-  SELECT e.ticket_id, e.kind, e.to_status, e.actor_kind, e.at, e.rating,
-         ROW_NUMBER() OVER (PARTITION BY e.ticket_id, e.kind, e.from_status = ''
-                            ORDER BY e.at DESC, e.id DESC) AS rn,
-         e.from_status = '' AS opening
-  FROM t JOIN tickets_ticketevent e ON e.community_id = t.community_id AND e.ticket_id = t.id
-  WHERE e.at <= %(as_of)s
-),
-e AS (
-  -- The opening '' -> submitted transition never decides the state: an import can date a
-  -- close before it (clock skew), and the status is authoritative.
-  SELECT ticket_id,
-    MAX(CASE WHEN kind = 'transition' AND NOT opening AND rn = 1 THEN to_status END) AS status,
-    MAX(CASE WHEN kind = 'rate' AND rn = 1 THEN rating END) AS rating,
-    MIN(CASE WHEN actor_kind IN {actors} AND (kind = 'reply'
-        OR (kind = 'transition' AND to_status IN {response_statuses})) THEN at END)
-      AS responded_at,
-    MAX(CASE WHEN kind = 'transition' AND to_status = 'resolved' THEN at END) AS resolved_at,
-    MAX(CASE WHEN kind = 'transition' AND to_status = 'closed' THEN at END) AS closed_at,
-    SUM(CASE WHEN kind = 'transfer' THEN 1 ELSE 0 END) AS handoffs,
-    MAX(CASE WHEN kind = 'supervise' THEN 1 ELSE 0 END) AS supervised
-  FROM ev GROUP BY ticket_id
-),
+e AS ({replay}),
 zr AS (
+  -- Only the few paused tickets: their pause and resume events, read without the tickets.
   SELECT e.ticket_id, e.kind, e.at AS paused_at,
          LEAD(e.at) OVER (PARTITION BY e.ticket_id ORDER BY e.at, e.id) AS ended_at,
          ROW_NUMBER() OVER (PARTITION BY e.ticket_id ORDER BY e.at, e.id) AS seq
-  FROM t JOIN tickets_ticketevent e ON e.community_id = t.community_id AND e.ticket_id = t.id
-  WHERE e.at <= %(as_of)s AND e.kind IN ('pause', 'resume')
+  FROM tickets_ticketevent e
+  WHERE e.kind IN ('pause', 'resume') AND e.at <= %(as_of)s
+    AND e.community_id IN ({communities})
 ),
 zd AS (
   SELECT ticket_id, seq, ended_at,
@@ -231,7 +205,7 @@ z AS (
     SUM(CASE WHEN zc.active < {ep_resolution_due} THEN zc.secs ELSE 0 END) AS resolution_pause,
     MAX(CASE WHEN zc.ended_at IS NULL AND zc.active < {ep_resolution_due} THEN 1 ELSE 0 END)
       AS resolution_waiting
-  FROM zc JOIN t k ON k.id = zc.ticket_id
+  FROM zc JOIN tickets_ticket k ON k.id = zc.ticket_id
   GROUP BY zc.ticket_id
 ),
 f AS (
@@ -244,28 +218,76 @@ f AS (
     {ep_response_due_t} + COALESCE(z.response_pause, 0) AS response_due,
     COALESCE(z.response_waiting, 0) AS response_waiting,
     {ep_resolution_due_t} + COALESCE(z.resolution_pause, 0) AS resolution_due,
-    COALESCE(z.resolution_waiting, 0) AS resolution_waiting,
-    {ep_as_of} AS as_of
+    COALESCE(z.resolution_waiting, 0) AS resolution_waiting
   FROM t LEFT JOIN e ON e.ticket_id = t.id LEFT JOIN z ON z.ticket_id = t.id
 ),
 g AS MATERIALIZED (
-  SELECT f.*,
+  -- Narrow rows (the sums sort them): the instants become durations and 0/1 facts.
+  -- response_passed / resolution_passed: NULL without a deadline, 1 when the effective
+  -- deadline passed by as_of (the clock not waiting on the submitter), else 0.
+  SELECT f.pi, f.ticket_id, f.category_id, f.flags, f.kind, f.channel, f.facility, f.property,
+    f.status, f.rating, f.handoffs, f.supervised,
     CASE WHEN f.status IN {ineligible} THEN 0 ELSE 1 END AS eligible,
     CASE WHEN f.status IN {done} THEN 1 ELSE 0 END AS done,
     f.responded - f.submitted AS response_secs,
-    f.resolved - f.submitted AS resolution_secs
+    f.resolved - f.submitted AS resolution_secs,
+    CASE WHEN f.response_due IS NULL THEN NULL
+      WHEN f.response_waiting = 0 AND f.response_due <= {ep_as_of} THEN 1 ELSE 0 END
+      AS response_passed,
+    CASE WHEN f.responded <= f.response_due THEN 1 ELSE 0 END AS response_in_time,
+    CASE WHEN f.resolution_due IS NULL THEN NULL
+      WHEN f.resolution_waiting = 0 AND f.resolution_due <= {ep_as_of} THEN 1 ELSE 0 END
+      AS resolution_passed,
+    CASE WHEN f.resolved <= f.resolution_due THEN 1 ELSE 0 END AS resolution_in_time
   FROM f
 )
 """
+# Per ticket at as_of: the last transition (not the opening '' -> submitted one: an import can
+# date a close before it, and the status is authoritative), the latest rating, the first staff
+# or import answer, the last resolution and close, hand-offs, supervision. PostgreSQL takes the
+# latest with ordered aggregates in the one grouping; SQLite numbers the events first.
+_REPLAY_COMMON = f"""
+    MIN(CASE WHEN e.actor_kind IN {_in(RESPONSE_ACTORS)} AND (e.kind = 'reply'
+        OR (e.kind = 'transition' AND e.to_status IN {_in(RESPONSE_STATUSES)})) THEN e.at END)
+      AS responded_at,
+    MAX(CASE WHEN e.kind = 'transition' AND e.to_status = 'resolved' THEN e.at END)
+      AS resolved_at,
+    MAX(CASE WHEN e.kind = 'transition' AND e.to_status = 'closed' THEN e.at END) AS closed_at,
+    SUM(CASE WHEN e.kind = 'transfer' THEN 1 ELSE 0 END) AS handoffs,
+    MAX(CASE WHEN e.kind = 'supervise' THEN 1 ELSE 0 END) AS supervised"""
+_EVENTS = """tickets_ticketevent e ON e.community_id = t.community_id AND e.ticket_id = t.id
+  WHERE e.at <= %(as_of)s"""
+REPLAY = {
+    "postgresql": f"""
+  SELECT e.ticket_id,
+    (array_agg(e.to_status ORDER BY e.at DESC, e.id DESC)
+      FILTER (WHERE e.kind = 'transition' AND e.from_status <> ''))[1] AS status,
+    (array_agg(e.rating ORDER BY e.at DESC, e.id DESC) FILTER (WHERE e.kind = 'rate'))[1]
+      AS rating,{_REPLAY_COMMON}
+  FROM t JOIN {_EVENTS}
+  GROUP BY e.ticket_id""",  # noqa: S608 (constants)
+    "sqlite": f"""
+  SELECT e.ticket_id,
+    MAX(CASE WHEN e.kind = 'transition' AND e.from_status <> '' AND e.rn = 1
+      THEN e.to_status END) AS status,
+    MAX(CASE WHEN e.kind = 'rate' AND e.rn = 1 THEN e.rating END) AS rating,{_REPLAY_COMMON}
+  FROM (
+    SELECT e.*, ROW_NUMBER() OVER (PARTITION BY e.ticket_id, e.kind, e.from_status = ''
+                                   ORDER BY e.at DESC, e.id DESC) AS rn
+    FROM t JOIN {_EVENTS}
+  ) e
+  GROUP BY e.ticket_id""",  # noqa: S608 (constants)
+}
 
 
-def _facts(vendor: str, n_targets: int) -> str:
-    """The WITH clause ending in `g`: one row per (period, ticket) with its facts at as_of."""
+def _facts(vendor: str, n_targets: int, n_communities: int) -> str:
+    """The WITH clause ending in `g`: one row per (period, ticket) with its facts at as_of,
+    with the placeholders of _params."""
     ep = EPOCH[vendor].format
     return _FACTS.format(
         values=", ".join(f"({i}, %(c{i})s, %(s{i})s, %(e{i})s)" for i in range(n_targets)),
-        actors=_in(RESPONSE_ACTORS),
-        response_statuses=_in(RESPONSE_STATUSES),
+        communities=", ".join(f"%(m{j})s" for j in range(n_communities)),
+        replay=REPLAY[vendor],
         ineligible=_in(INELIGIBLE),
         done=_in(DONE),
         ep_paused=ep("paused_at"),
@@ -281,9 +303,9 @@ def _facts(vendor: str, n_targets: int) -> str:
     )
 
 
-def _statement(vendor: str, n_targets: int) -> str:
+def _statement(vendor: str, n_targets: int, n_communities: int) -> str:
     """The one statement: sums per (pi, category, flags), then percentile rows per (pi, name)."""
-    facts = _facts(vendor, n_targets)
+    facts = _facts(vendor, n_targets, n_communities)
     sums = ", ".join(f"{sql} AS {name}" for name, sql in SUMS.items())
     blanks = ", ".join(f"NULL AS {name}" for name in SUMS)
     sections = [
@@ -347,7 +369,7 @@ def _compute(periods: list[Target], as_of: datetime) -> dict[Target, tuple]:
     periods."""
     params = _params(periods, as_of)
     sums, by_category, by_reason, durations = _read(
-        _statement(connection.vendor, len(periods)), params
+        _statement(connection.vendor, len(periods), len({t.community.pk for t in periods})), params
     )
     households = _households(len(periods), params)
     categories: dict[int, dict[int, dict[str, int]]] = defaultdict(dict)
@@ -369,6 +391,8 @@ def _params(periods: list[Target], as_of: datetime) -> dict:
     for i, (community, period) in enumerate(periods):
         start, end = period.bounds(community.timezone)
         params |= {f"c{i}": community.pk, f"s{i}": adapt(start), f"e{i}": adapt(end)}
+    for j, pk in enumerate(dict.fromkeys(t.community.pk for t in periods)):
+        params[f"m{j}"] = pk  # each community once
     return params
 
 
@@ -627,7 +651,7 @@ def records_query(key: str, *, target: Target, as_of: datetime, ids_only: bool) 
             f" {value or 'NULL'} AS value, g.status"
         )
     )
-    sql = f"{_facts(connection.vendor, 1)} SELECT {columns} FROM g WHERE {records}"  # noqa: S608
+    sql = f"{_facts(connection.vendor, 1, 1)} SELECT {columns} FROM g WHERE {records}"  # noqa: S608
     ordered: list = []
 
     def positional(found: re.Match) -> str:
