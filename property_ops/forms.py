@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from community.models import Community
+from community.validators import instant_in_range
 
 from .models import (
     ConvenienceService,
@@ -40,6 +41,7 @@ def style(form: forms.BaseForm, community: Community | None = None) -> None:
     for field in form.fields.values():
         if isinstance(field, forms.DateTimeField):
             field.widget = DateTimeInput()
+            field.validators.append(instant_in_range)
         elif isinstance(field, forms.DateField):
             field.widget = DateInput()
         if isinstance(field, forms.ModelChoiceField) and community is not None:

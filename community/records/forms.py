@@ -26,6 +26,7 @@ from community.models import (
     VolunteerHours,
     VolunteerTeam,
 )
+from community.validators import instant_in_range
 
 from . import services
 
@@ -79,6 +80,7 @@ class CommunityModelForm(forms.ModelForm):
                 field.widget = widget()
                 if isinstance(field, forms.DateTimeField):
                     field.input_formats = [DATETIME_FORMAT, *field.input_formats]
+                    field.validators.append(instant_in_range)
             queryset = getattr(field, "queryset", None)
             if queryset is not None:
                 model = queryset.model
