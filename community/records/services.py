@@ -475,12 +475,14 @@ def disclosure_publish(
     data["channels"] = channels
     _check_order(data.get("period_start"), data.get("period_end"), "period_end")
     if supersedes is not None:
-        if supersedes.corrections.exists():
-            raise ValidationError({"supersedes": _("Only the latest version can be corrected.")})
         if not data.get("correction_reason", "").strip():
             raise ValidationError({"correction_reason": _("Say what the correction changes.")})
         data["version"] = supersedes.version + 1
     Community.objects.select_for_update().filter(pk=community.pk).first()
+    # Under the chain lock, so of two corrections of one version sent at once the second sees
+    # the first and is refused by this rule.
+    if supersedes is not None and supersedes.corrections.exists():
+        raise ValidationError({"supersedes": _("Only the latest version can be corrected.")})
     last = Disclosure.objects.filter(community=community).order_by("-seq").first()
     disclosure = Disclosure(
         community=community,
