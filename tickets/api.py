@@ -37,6 +37,7 @@ from .serializers import (
     SpawnWorkOrderSerializer,
     SuperviseSerializer,
     TicketEventSerializer,
+    TicketListSerializer,
     TicketSerializer,
     TicketSubmitSerializer,
     TransferSerializer,
@@ -162,6 +163,9 @@ class _TicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Community
             kind=self.kind,
         )
 
+    def get_serializer_class(self):
+        return TicketListSerializer if self.action == "list" else TicketSerializer
+
     def get_serializer_context(self):
         context = super().get_serializer_context()
         tenancy = getattr(self, "tenancy", None)
@@ -188,6 +192,7 @@ class _TicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Community
         ticket = service(ticket=ticket, actor=request.user, **kwargs)
         return self._detail(ticket)
 
+    @extend_schema(responses=TicketSerializer(many=True))
     def list(self, request, *args, **kwargs):
         """The queue, paginated (50 a page, `page_size` up to 200), with `counts` by status.
 
