@@ -9,6 +9,7 @@ State is derived from the append-only event log (`TicketEvent`); the derived col
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from community.models import Organisation, TenantModel
 from residents.models import Building, Household, Unit
@@ -36,7 +37,7 @@ class Category(TenantModel):
     """
 
     class TargetUnit(models.TextChoices):
-        HOURS = "hours", _("Hours")
+        HOURS = "hours", pgettext_lazy("unit of time", "Hours")
         WORKING_DAYS = "working_days", _("Working days")
 
     kind = models.CharField(_("Kind"), max_length=16, choices=TicketKind.choices)
@@ -81,7 +82,7 @@ class Ticket(TenantModel):
         CLOSED = "closed", _("Closed")
         REOPENED = "reopened", _("Reopened")
         REJECTED = "rejected", _("Rejected")
-        CANCELLED = "cancelled", _("Cancelled")
+        CANCELLED = "cancelled", pgettext_lazy("ticket withdrawn by its submitter", "Cancelled")
         DUPLICATE = "duplicate", _("Duplicate")
 
     class Channel(models.TextChoices):
