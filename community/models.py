@@ -12,6 +12,7 @@ from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class TimeStampedModel(models.Model):
@@ -764,7 +765,7 @@ class SurveyQuestion(TenantModel):
     kind = models.CharField(_("Kind"), max_length=16, choices=Kind.choices)
     text = models.CharField(_("Question"), max_length=300)
     choices = models.JSONField(_("Choices"), default=list, blank=True)
-    is_required = models.BooleanField(_("Required"), default=True)
+    is_required = models.BooleanField(pgettext_lazy("survey question", "Required"), default=True)
 
     class Meta:
         ordering = ["survey_id", "position"]
@@ -952,7 +953,9 @@ class Incident(TenantModel):
     description = models.TextField(_("Description"), blank=True)
     reported_at = models.DateTimeField(_("Reported at"))
     first_response_at = models.DateTimeField(_("First response at"), null=True, blank=True)
-    resolved_at = models.DateTimeField(_("Resolved at"), null=True, blank=True)
+    resolved_at = models.DateTimeField(
+        pgettext_lazy("incident", "Resolved at"), null=True, blank=True
+    )
 
     class Meta:
         ordering = ["-reported_at", "-id"]
@@ -973,7 +976,7 @@ class Training(TenantModel):
 
     topic = models.CharField(_("Topic"), max_length=200)
     held_on = models.DateField(_("Held on"))
-    hours = models.DecimalField(_("Hours"), max_digits=4, decimal_places=1)
+    hours = models.DecimalField(pgettext_lazy("training", "Hours"), max_digits=4, decimal_places=1)
     organiser = models.CharField(_("Organiser"), max_length=100, blank=True)
     description = models.TextField(_("Description"), blank=True)
 

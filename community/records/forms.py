@@ -4,6 +4,7 @@
 from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from community.models import (
     Activity,
@@ -351,7 +352,9 @@ class QuestionForm(CommunityModelForm):
         help_text=_("Choice questions: one choice per line."),
     )
     # Unticked by default, so an untouched extra row stays empty and is skipped.
-    optional = forms.BooleanField(label=_("Optional"), required=False)
+    optional = forms.BooleanField(
+        label=pgettext_lazy("survey question", "Optional"), required=False
+    )
 
     class Meta:
         model = SurveyQuestion

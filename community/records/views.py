@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
@@ -1323,7 +1323,7 @@ class IncidentList(RecordListView):
         (gettext_lazy("Kind"), lambda i: i.get_kind_display()),
         (gettext_lazy("Reported at"), lambda i: when(i.reported_at)),
         (gettext_lazy("First response at"), lambda i: when(i.first_response_at)),
-        (gettext_lazy("Resolved at"), lambda i: when(i.resolved_at)),
+        (pgettext_lazy("incident", "Resolved at"), lambda i: when(i.resolved_at)),
     ]
 
     def queryset(self):
@@ -1344,7 +1344,7 @@ class IncidentDetail(RecordDetailView):
             (_("Place"), i.place or "—"),
             (_("Reported at"), when(i.reported_at)),
             (_("First response at"), when(i.first_response_at)),
-            (_("Resolved at"), when(i.resolved_at)),
+            (pgettext("incident", "Resolved at"), when(i.resolved_at)),
             (_("Description"), i.description or "—"),
         ]
 
@@ -1373,8 +1373,8 @@ class TrainingList(RecordListView):
     columns = [
         (gettext_lazy("Topic"), lambda t: t.topic),
         (gettext_lazy("Held on"), lambda t: when(t.held_on)),
-        (gettext_lazy("Hours"), lambda t: t.hours),
-        (gettext_lazy("Attendees"), lambda t: t.attendee_count),
+        (pgettext_lazy("training", "Hours"), lambda t: t.hours),
+        (pgettext_lazy("count", "Attendees"), lambda t: t.attendee_count),
     ]
 
     def queryset(self):
@@ -1393,7 +1393,7 @@ class TrainingDetail(RecordDetailView):
         names = "、".join(a.user.get_full_name() or a.user.username for a in t.attendances.all())
         return [
             (_("Held on"), when(t.held_on)),
-            (_("Hours"), t.hours),
+            (pgettext("training", "Hours"), t.hours),
             (_("Organiser"), t.organiser or "—"),
             (_("Attendees"), names or "—"),
             (_("Description"), t.description or "—"),

@@ -39,8 +39,8 @@ def test_a_complaint_from_a_phone_to_its_rating(logged_in_page, world, categorie
     resident = logged_in_page(a.users[Role.RESIDENT], phone=True)
     resident.goto(f"/c/{slug}/my/tickets/")
     resident.get_by_role("link", name="我要投诉").click()
-    resident.get_by_label("类别").select_option(label="物业服务")
-    resident.get_by_label("说明", exact=True).fill("楼道灯坏了三天")
+    resident.get_by_label("事项类别").select_option(label="物业服务")
+    resident.get_by_label("描述", exact=True).fill("楼道灯坏了三天")
     resident.get_by_label("哪一处住房").select_option(index=1)
     resident.get_by_label("照片").set_input_files(
         [{"name": "light.jpg", "mimeType": "image/jpeg", "buffer": jpeg()}]

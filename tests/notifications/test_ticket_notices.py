@@ -46,8 +46,8 @@ def test_a_work_orders_life_tells_the_submitter_each_status_and_staff_their_part
         ("a-resident", "status_changed", f"{n} 状态变为“已受理”"),
         ("a-resident", "status_changed", f"{n} 状态变为“已派单”"),
         ("a-technician", "assigned", f"{n} 已派给您"),
-        ("a-resident", "status_changed", f"{n} 状态变为“办理中”"),
-        ("a-resident", "status_changed", f"{n} 状态变为“已解决”"),
+        ("a-resident", "status_changed", f"{n} 状态变为“处理中”"),
+        ("a-resident", "status_changed", f"{n} 状态变为“已办结”"),
     ]
     assigned = Notification.objects.get(kind="assigned")
     assert assigned.body == "楼道灯不亮\n备注：带上扳手"
@@ -105,7 +105,7 @@ def test_a_reopen_is_one_notice_of_the_status_it_ends_in(world, drive):
     t = drive(world.a, C, "resolved")
     Notification.objects.all().delete()
     services.ticket_follow_up(ticket=t, actor=world.a.users[Role.COMMITTEE_STAFF], satisfied=False)
-    assert told() == [("a-resident", "status_changed", f"投诉 {t.number} 状态变为“办理中”")]
+    assert told() == [("a-resident", "status_changed", f"投诉 {t.number} 状态变为“处理中”")]
 
 
 def test_texts_are_in_each_recipients_language(world, drive, emails):
