@@ -6,6 +6,7 @@ METRICS.md's "Keys" (see docs/metrics.md).
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from community.models import TenantModel
 
@@ -18,15 +19,15 @@ class MetricValue(TenantModel):
     code to the number of tickets (or records) left out of the figure for that reason.
     """
 
-    period = models.CharField(_("Period"), max_length=7)
+    period = models.CharField(pgettext_lazy("reporting period", "Period"), max_length=7)
     key = models.CharField(_("Metric"), max_length=160)
     as_of = models.DateTimeField(_("As of"))
-    value = models.FloatField(_("Value"), null=True)
+    value = models.FloatField(pgettext_lazy("metric", "Value"), null=True)
     numerator = models.FloatField(_("Numerator"), null=True)
     denominator = models.FloatField(_("Denominator"), null=True)
     n = models.PositiveIntegerField("n", null=True)
     excluded = models.JSONField(_("Left out"), default=dict)
-    unit = models.CharField(_("Unit"), max_length=32)
+    unit = models.CharField(pgettext_lazy("unit of measure", "Unit"), max_length=32)
     computed_at = models.DateTimeField(_("Computed at"))
 
     class Meta:

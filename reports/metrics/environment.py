@@ -10,6 +10,7 @@ every figure.
 from datetime import datetime
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from community.models import Compound
 from property_ops.models import (
@@ -27,7 +28,7 @@ from .records import IN_PERIOD, ON_DAY, quarters, read
 LABELS = {
     "environment.garbage_on_time_rate": _("Garbage clearance on-time rate"),
     "environment.green_coverage_rate": _("Green coverage rate"),
-    "environment.hygiene_inspections_count": _("Hygiene inspections"),
+    "environment.hygiene_inspections_count": pgettext_lazy("count", "Hygiene inspections"),
     "environment.hygiene_score_mean": _("Hygiene inspection score, mean"),
     "environment.hygiene_passed_count": _("Hygiene inspections passed"),
     "environment.hygiene_pass_rate": _("Hygiene inspection pass rate"),

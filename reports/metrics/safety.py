@@ -11,6 +11,7 @@ from datetime import datetime
 
 from django.db import connection
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from community.models import Drill, EmergencyPlan, EmergencyPlanRevision, Incident
 from property_ops.models import Hazard, HazardInspection, HazardStep, PatrolVisit
@@ -24,11 +25,11 @@ LABELS = {
     "safety.fire_hazard_rectification_rate": _("Fire hazard rectification rate"),
     "safety.burglaries_per_1000_households": _("Burglaries per 1,000 households"),
     "emergency.hazard_rectification_rate": _("Hazard rectification rate"),
-    "emergency.hazard_inspections_count": _("Hazard inspections"),
+    "emergency.hazard_inspections_count": pgettext_lazy("count", "Hazard inspections"),
     "emergency.drills_count": _("Emergency drills"),
     "emergency.drill_participants_count": _("Emergency drill participants"),
     "emergency.plan_currency_rate": _("Emergency plans revised within 12 months"),
-    "emergency.incidents_count": _("Incidents"),
+    "emergency.incidents_count": pgettext_lazy("count", "Incidents"),
     "emergency.incident_response_minutes.median": _("Incident response time, median (minutes)"),
     "emergency.incident_response_minutes.p90": _(
         "Incident response time, 90th percentile (minutes)"

@@ -9,7 +9,7 @@ from django.db.models.fields.json import KT
 from django.http import Http404
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from community.models import Community, Drill, Incident, Meeting, Training
 from reports.charts import UNITS, bars_svg, trend_svg, value_format
@@ -320,7 +320,13 @@ def _add_records(blocks: list[Block], community: Community, start, end) -> None:
         ),
         RecordTable(
             _("Incidents"),
-            [_("Reported at"), _("Kind"), _("Title"), _("Response time"), _("Resolved at")],
+            [
+                _("Reported at"),
+                _("Kind"),
+                _("Title"),
+                _("Response time"),
+                pgettext("incident", "Resolved at"),
+            ],
             [
                 [
                     _local(i.reported_at, community),
@@ -352,7 +358,12 @@ def _add_records(blocks: list[Block], community: Community, start, end) -> None:
     by_code["team"].records.append(
         RecordTable(
             _("Trainings held"),
-            [_("Held on"), _("Topic"), _("Hours"), _("Attendees")],
+            [
+                _("Held on"),
+                _("Topic"),
+                pgettext("training", "Hours"),
+                pgettext("count", "Attendees"),
+            ],
             [
                 [formats.date_format(t.held_on, "Y-m-d"), t.topic, f"{t.hours}", str(t.attendees)]
                 for t in trainings
@@ -415,7 +426,7 @@ def _challenges(
     tables.append(
         RecordTable(
             _("Buildings with repeated complaints"),
-            [_("Building"), _("Complaints")],
+            [_("Building"), pgettext("count", "Complaints")],
             [[b["building__name"], str(b["n"])] for b in buildings],
             _("No building had %(n)s complaints or more.") % {"n": REPEATED},
         )

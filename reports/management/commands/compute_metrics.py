@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from community.models import Community
 from reports.metrics import metric_label
@@ -67,7 +68,16 @@ def _dumps(figures: dict[str, dict]) -> str:
 
 
 def _table(figures: dict[str, dict]) -> str:
-    rows = [(_("Figure"), _("Value"), _("Numerator"), _("Denominator"), "n", _("Left out"))]
+    rows = [
+        (
+            _("Figure"),
+            pgettext("metric", "Value"),
+            _("Numerator"),
+            _("Denominator"),
+            "n",
+            _("Left out"),
+        )
+    ]
     for key, f in figures.items():
         shown = "—" if f["value"] is None else f"{f['value']:.4g}"
         if f["unit"] == "fraction" and f["value"] is not None:
