@@ -59,6 +59,7 @@ def _has_surrogate(value) -> bool:
 
 class MatrixPermission(drf_permissions.BasePermission):
     """Resolves the community (404 outside the user's memberships) and checks the matrix.
+    Sets `view.tenancy`, `view.community` and `request.tenancy` (for filter sets).
 
     The view names its `resource`; POST actions may name another action with
     `@action(..., matrix_action="reveal")` semantics through `view.matrix_action`.
@@ -67,7 +68,9 @@ class MatrixPermission(drf_permissions.BasePermission):
     def has_permission(self, request, view) -> bool:
         if not request.user or not request.user.is_authenticated:
             return False
-        view.tenancy = tenancy_resolve(user=request.user, slug=view.kwargs["slug"])
+        view.tenancy = request.tenancy = tenancy_resolve(
+            user=request.user, slug=view.kwargs["slug"]
+        )
         view.community = view.tenancy.community
         action = getattr(view, "matrix_action", None) or method_action(request.method)
         return view.tenancy.can(view.resource, action)

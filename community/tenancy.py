@@ -48,7 +48,8 @@ def method_action(method: str) -> str:
 class CommunityPageMixin(LoginRequiredMixin):
     """Base of every community page (`/c/<slug>/...`).
 
-    Sets `self.tenancy`, `self.community` and `self.roles`; refuses with 404 outside the user's
+    Sets `self.tenancy` (also `request.tenancy`, for filters and forms that get the request),
+    `self.community` and `self.roles`; refuses with 404 outside the user's
     communities and 403 when the role may not do the method's action on `resource`. Pages whose
     writes need another action set `action_for_post`.
     """
@@ -59,7 +60,7 @@ class CommunityPageMixin(LoginRequiredMixin):
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
-        self.tenancy = tenancy_resolve(user=request.user, slug=kwargs["slug"])
+        self.tenancy = request.tenancy = tenancy_resolve(user=request.user, slug=kwargs["slug"])
         self.community = self.tenancy.community
         self.roles = self.tenancy.roles
         action = (

@@ -8,6 +8,8 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from community import permissions
+
 from .models import Building, Household, Resident, Unit
 from .selectors import resident_search_q
 
@@ -64,7 +66,10 @@ class ResidentFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         method="search",
         label=_("Search"),
-        help_text=_("Part of the name, or the exact phone or ID-card number."),
+        help_text=_(
+            "Part of the name, or the exact phone or ID-card number (for those who may "
+            "reveal them)."
+        ),
     )
     building = django_filters.NumberFilter(
         field_name="household__unit__building_id", label=_("Building")
@@ -77,4 +82,7 @@ class ResidentFilter(django_filters.FilterSet):
         fields = ["q", "building", "household", "relation"]
 
     def search(self, queryset, name, value):
-        return queryset.filter(resident_search_q(value))
+        # An exact identifier match would confirm hidden digits of a masked value: only for
+        # those who may reveal it (pages and API put `tenancy` on the request).
+        identifiers = self.request.tenancy.can("resident", permissions.REVEAL)
+        return queryset.filter(resident_search_q(value, identifiers=identifiers))

@@ -72,11 +72,15 @@ def natural_order(*fields: str) -> list:
     return [part for f in fields for part in (Length(f), f)]
 
 
-def resident_search_q(text: str) -> Q:
-    """Residents whose name contains `text`, or whose phone or ID-card number is exactly `text`
-    (any notation; the ID number is matched through its keyed hash, never in clear)."""
+def resident_search_q(text: str, *, identifiers: bool) -> Q:
+    """Residents whose name contains `text`, or, with `identifiers`, whose phone or ID-card
+    number is exactly `text` (any notation; the ID number is matched through its keyed hash,
+    never in clear). Pass `identifiers` only for a viewer who may reveal identifiers: a match
+    confirms the hidden digits of a masked value."""
     text = text.strip()
     condition = Q(name__icontains=text)
+    if not identifiers:
+        return condition
     for normalise, lookup in (
         (phone_normalise, lambda v: Q(phone=v)),
         (id_number_normalise, lambda v: Q(id_number_hash=id_number_hash(v))),

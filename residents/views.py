@@ -52,7 +52,9 @@ class RegistryListView(CommunityPageMixin, ListView):
 
     def get_queryset(self):
         queryset = self.list_selector(community=self.community)
-        self.filterset = self.filterset_class(self.request.GET or None, queryset=queryset)
+        self.filterset = self.filterset_class(
+            self.request.GET or None, queryset=queryset, request=self.request
+        )
         return self.filterset.qs
 
     def get_context_data(self, **kwargs):
