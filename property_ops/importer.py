@@ -23,7 +23,7 @@ from typing import IO
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from community.models import Community, User
 from residents.importer import ImportFileError, ImportReport, RowError, table_read
@@ -48,7 +48,7 @@ FIELD_LABELS = {
     "reference": gettext_lazy("Reference number"),
     "found_at": gettext_lazy("Found at"),
     "kind": gettext_lazy("Kind"),
-    "place": gettext_lazy("Place"),
+    "place": pgettext_lazy("hazard", "Place"),
     "description": gettext_lazy("Description"),
     "found_by": gettext_lazy("Found by"),
     "rectify_by": gettext_lazy("Rectification deadline"),

@@ -19,6 +19,7 @@ from django.core.validators import FileExtensionValidator, MaxValueValidator, Mi
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from community.models import Compound, TenantModel
 from residents.models import Household
@@ -393,7 +394,7 @@ class Hazard(TenantModel):
     )
     reference = models.CharField(_("Reference number"), max_length=64, blank=True)
     kind = models.CharField(_("Kind"), max_length=16, choices=Kind.choices)
-    place = models.CharField(_("Place"), max_length=200)
+    place = models.CharField(pgettext_lazy("hazard", "Place"), max_length=200)
     description = models.TextField(_("Description"))
     found_at = models.DateTimeField(_("Found at"), validators=[validate_past_instant])
     found_by = models.CharField(_("Found by"), max_length=100, blank=True)

@@ -6,6 +6,7 @@ hazard rectification and re-inspection), the hazard register import and the haza
 from django.http import FileResponse, Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django.views import View
 
 from residents.importer import ImportFileError
@@ -479,7 +480,7 @@ class HazardList(RecordListView):
     filterset_class = HazardFilter
     columns = [
         (_("Found at"), "found_at"),
-        (_("Place"), "place"),
+        (pgettext_lazy("hazard", "Place"), "place"),
         (_("Kind"), "kind"),
         (_("Rectification deadline"), "rectify_by"),
         (_("Status"), "status"),
