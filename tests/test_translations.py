@@ -13,12 +13,13 @@ CATALOGUES = sorted(
 
 
 def entries(po: Path):
-    """(msgid, msgstr, flags) of each entry, joining continued lines."""
+    """(msgid, entry, flags) of each entry, joining continued lines; entry maps msgctxt, msgid,
+    msgid_plural and msgstr / msgstr[n] to their text."""
     result, flags, current, key = [], "", {}, None
     for line in [*po.read_text(encoding="utf-8").splitlines(), ""]:
         if line.startswith("#,"):
             flags = line
-        elif line.startswith(("msgid ", "msgstr ", "msgid_plural ", "msgstr[")):
+        elif line.startswith(("msgctxt ", "msgid ", "msgstr ", "msgid_plural ", "msgstr[")):
             key, _, value = line.partition(" ")
             current[key] = value.strip()[1:-1]
         elif line.startswith('"') and key:
@@ -49,3 +50,26 @@ def test_catalogue_is_complete_and_compiled(po, tmp_path):
     compiled = tmp_path / "django.mo"
     subprocess.run(["msgfmt", "--check-format", "-o", compiled, po], check=True)
     assert compiled.read_bytes() == po.with_suffix(".mo").read_bytes(), "run scripts/messages.sh"
+
+
+def test_one_term_one_translation():
+    """Django merges all catalogues into one: a (context, msgid) translated two ways in two
+    catalogues gets one of them on every page, wrong on the other app's. The same meaning takes
+    the field's one term everywhere; another meaning of the same English word gets a context
+    (pgettext_lazy, {% translate ... context ... %}) or a more specific msgid."""
+    translations = {}
+    for po in CATALOGUES:
+        for msgid, entry, _ in entries(po):
+            if msgid:
+                msgstr = tuple(v for k, v in sorted(entry.items()) if k.startswith("msgstr"))
+                key = (entry.get("msgctxt"), msgid)
+                translations.setdefault(key, {}).setdefault(msgstr, []).append(
+                    po.relative_to(ROOT).parts[0]
+                )
+    conflicts = [
+        f"{msgid!r} (context {context!r}): "
+        + ", ".join(f"{'/'.join(msgstr)} in {' '.join(where)}" for msgstr, where in found.items())
+        for (context, msgid), found in sorted(translations.items(), key=lambda kv: kv[0][1])
+        if len(found) > 1
+    ]
+    assert conflicts == []
