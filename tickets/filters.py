@@ -17,7 +17,21 @@ from django.utils.translation import gettext_lazy as _
 from .models import ResponsibleParty, Ticket
 from .selectors import overdue_q
 
-ORDERING = ("submitted_at", "response_due_at", "resolution_due_at", "status", "number")
+# Each sort key with its ascending and descending label (django-filter's own "(descending)"
+# suffix has no Chinese).
+ORDERING = {
+    "submitted_at": (_("Submitted, oldest first"), _("Submitted, newest first")),
+    "response_due_at": (
+        _("Response deadline, earliest first"),
+        _("Response deadline, latest first"),
+    ),
+    "resolution_due_at": (
+        _("Resolution deadline, earliest first"),
+        _("Resolution deadline, latest first"),
+    ),
+    "status": (_("Status"), _("Status, reversed")),
+    "number": (_("Number, ascending"), _("Number, descending")),
+}
 
 
 class TicketFilter(django_filters.FilterSet):
@@ -34,7 +48,9 @@ class TicketFilter(django_filters.FilterSet):
     organisation = django_filters.NumberFilter(
         field_name="assigned_organisation_id", label=_("Assigned organisation")
     )
-    overdue = django_filters.BooleanFilter(
+    overdue = django_filters.ChoiceFilter(
+        choices=[("true", _("Yes")), ("false", _("No"))],
+        empty_label=_("All"),
         method="filter_overdue",
         label=_("Overdue"),
         help_text=_("Open tickets past their response or resolution deadline."),
@@ -58,7 +74,13 @@ class TicketFilter(django_filters.FilterSet):
         help_text=_("Ticket number, or part of the title, description or location."),
     )
     ordering = django_filters.OrderingFilter(
-        fields=ORDERING, help_text=_("One of the listed fields; prefix with - for descending.")
+        fields=list(ORDERING),
+        field_labels={
+            key: label
+            for name, (ascending, descending) in ORDERING.items()
+            for key, label in ((name, ascending), (f"-{name}", descending))
+        },
+        help_text=_("One of the listed fields; prefix with - for descending."),
     )
 
     class Meta:
@@ -86,7 +108,7 @@ class TicketFilter(django_filters.FilterSet):
 
     def filter_overdue(self, queryset, name, value):
         q = overdue_q(timezone.now())
-        return queryset.filter(q) if value else queryset.exclude(q)
+        return queryset.filter(q) if value == "true" else queryset.exclude(q)
 
     def filter_from(self, queryset, name, value):
         return queryset.filter(submitted_at__gte=self._midnight(value))

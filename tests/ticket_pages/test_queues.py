@@ -168,3 +168,16 @@ def test_my_requests_queries_do_not_grow_with_rows(world, drive, page_as):
         page = client.get("/c/a-community/my/tickets/")
     assert len(numbers(page)) == 50 and page.context["paginator"].count == 63
     assert len(few) == len(many) == 7
+
+
+def test_sort_and_overdue_menus_speak_chinese(world, page_as):
+    """The sort menu names each key and direction in Chinese (django-filter's "(descending)"
+    has no Chinese), and the overdue menu's empty choice is 全部, not 未知."""
+    page = page_as(world.a.users[Role.PROPERTY_MANAGER]).get(page_url(world.a, WO))
+    form = page.context["filter_form"]
+    assert [str(label) for _value, label in form.fields["overdue"].choices] == ["全部", "是", "否"]
+    sort = dict(form.fields["ordering"].choices)
+    assert str(sort["response_due_at"]) == "响应截止（最早在前）"
+    assert str(sort["-resolution_due_at"]) == "办结截止（最晚在前）"
+    html = page.content.decode()
+    assert "descending" not in html and "Response due at" not in html and "未知" not in html
