@@ -179,6 +179,7 @@ class _TicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Community
 
     def _detail(self, ticket: Ticket, *, code=status.HTTP_200_OK) -> Response:
         fresh = selectors.ticket_rows(Ticket.objects.filter(pk=ticket.pk)).get()
+        selectors.ticket_rows_load([fresh])
         context = {**self.get_serializer_context(), "single": True}
         return Response(TicketSerializer(fresh, context=context).data, status=code)
 
@@ -209,7 +210,7 @@ class _TicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Community
             counts=selectors.ticket_status_counts(queryset=self.filterset.without_status),
             statuses=self.filterset.form.cleaned_data["status"],
         )
-        data = self.get_serializer(page, many=True).data
+        data = self.get_serializer(selectors.ticket_rows_load(page), many=True).data
         return self.get_paginated_response(data)
 
     def retrieve(self, request, *args, **kwargs):

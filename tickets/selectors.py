@@ -15,7 +15,7 @@ Identity (what the viewer sees of the submitter, `ticket_identity`):
 
 import datetime
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet, prefetch_related_objects
 from django.http import Http404
 from django.utils import timezone
 
@@ -90,12 +90,19 @@ def ticket_queue(
 
 
 def ticket_rows(queryset: QuerySet[Ticket]) -> QuerySet[Ticket]:
-    """`queryset` loading what a ticket row shows as the API's pages do: the category in the
-    same query, then place, household, assignee and organisation with one query each, only
-    when some row has one (ROW_PREFETCHED)."""
-    return (
-        queryset.select_related(None).select_related(*ROW_JOINED).prefetch_related(*ROW_PREFETCHED)
+    """`queryset` loading only the category with each row (the API's pages); complete the
+    fetched rows with ticket_rows_load."""
+    return queryset.select_related(None).select_related(*ROW_JOINED)
+
+
+def ticket_rows_load(tickets: list[Ticket]) -> list[Ticket]:
+    """Loads the nullable relations a row shows (ROW_PREFETCHED) onto fetched `tickets`, one
+    query per relation that some ticket has, none for the others."""
+    prefetch_related_objects(
+        tickets,
+        *(name for name in ROW_PREFETCHED if any(getattr(t, f"{name}_id") for t in tickets)),
     )
+    return tickets
 
 
 def ticket_status_counts(*, queryset: QuerySet[Ticket]) -> dict[str, int]:

@@ -227,7 +227,7 @@ class TicketListSerializer(TicketSerializer):
     @cached_property
     def _writers(self) -> list[tuple[str, Callable]]:
         """(field, ticket -> value) for each field, made once per page."""
-        instant = InstantField().to_representation
+        instant = InstantField(default_timezone=timezone.get_current_timezone()).to_representation
 
         def writer(name: str) -> Callable:
             if name in _COLUMNS:
