@@ -449,12 +449,19 @@ class SurveyViewSet(EditableRecordViewSet):
 
 
 class SurveyResponseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, CommunityViewSet):
-    """Survey responses with their answers (staff and evaluators)."""
+    """Survey responses with their answers (staff and evaluators). Evaluators, who may not
+    write surveys, get them de-identified: `user` and `household` null."""
 
     resource = "survey_answer"
     serializer_class = serializers.SurveyResponseSerializer
     queryset = SurveyResponse.objects.prefetch_related("answers").order_by("-submitted_at", "-id")
     filterset_fields = ["survey"]
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        tenancy = getattr(self, "tenancy", None)
+        context["identified"] = tenancy is not None and tenancy.can("survey", WRITE)
+        return context
 
 
 class EmergencyPlanViewSet(EditableRecordViewSet):

@@ -332,7 +332,8 @@ class SurveyAnswerSerializer(ModelSerializer):
 
 
 class SurveyResponseSerializer(ModelSerializer):
-    """`user` and `household` are null on anonymous surveys."""
+    """`user` and `household` are null on anonymous surveys, and for readers who may not write
+    surveys (evaluators read de-identified responses; context `identified` False)."""
 
     answers = SurveyAnswerSerializer(many=True, read_only=True)
 
@@ -340,6 +341,12 @@ class SurveyResponseSerializer(ModelSerializer):
         model = SurveyResponse
         fields = ["id", "survey", "user", "household", "submitted_at", "answers"]
         read_only_fields = fields
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        if not self.context.get("identified"):
+            data["user"] = data["household"] = None
+        return data
 
 
 class PlanRevisionSerializer(ModelSerializer):

@@ -7,6 +7,8 @@ Findings pinned here:
   Meta.read_only_fields).
 - Training attendees: an id of any user of the platform was answered with that user's
   username (a cross-tenant account listing).
+- Survey responses named the answering account and household to evaluators, who read
+  de-identified records everywhere else (tickets, disputes).
 """
 
 import datetime
@@ -208,3 +210,29 @@ def test_incident_rule_still_holds_on_create(world, records, staff_a):
     assert response.status_code == 400
     assert list(response.json()) == ["resolved_at"]
     assert not Incident.objects.filter(title="厨房起火").exists()
+
+
+# --- survey responses ----------------------------------------------------------------------
+
+
+def test_evaluator_reads_survey_responses_de_identified(world, records, staff_a, api_as):
+    survey = records.a["survey"]  # not anonymous
+    questions = list(survey.questions.order_by("position"))
+    resident = world.a.users[Role.RESIDENT]
+    answered = api_as(resident).post(
+        url(world.a, f"surveys/{survey.pk}/answer/"),
+        {"answers": {str(questions[0].pk): 4, str(questions[1].pk): False}},
+        format="json",
+    )
+    assert answered.status_code == 201, answered.content
+    evaluator = api_as(world.a.users[Role.EVALUATOR])
+    [row] = evaluator.get(url(world.a, "survey-responses/")).json()["results"]
+    assert (row["user"], row["household"]) == (None, None)
+    assert [(a["question"], a["number"]) for a in row["answers"]] == [
+        (questions[0].pk, 4),
+        (questions[1].pk, 0),
+    ]
+    single = evaluator.get(url(world.a, f"survey-responses/{row['id']}/")).json()
+    assert (single["user"], single["household"]) == (None, None)
+    [staff_row] = staff_a.get(url(world.a, "survey-responses/")).json()["results"]
+    assert (staff_row["user"], staff_row["household"]) == (resident.pk, world.a.household.pk)
