@@ -16,6 +16,7 @@ from xml.etree import ElementTree
 import pygal
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from pygal.style import Style
 
 SVG_NS = "http://www.w3.org/2000/svg"
@@ -30,9 +31,9 @@ UNITS = {
     "handoffs": _("per ticket"),
     "per_100_households": _("per 100 households"),
     "per_1000_households": _("per 1,000 households"),
-    "points": _("points"),
+    "points": _("percentage points"),
     "m2": "m²",
-    "score": _("points"),
+    "score": pgettext_lazy("unit of a score", "points"),
 }
 FONT = '"Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", sans-serif'
 STYLE = Style(
@@ -52,15 +53,25 @@ _DANGEROUS = {"script", "foreignObject", "iframe", "object", "embed", "use", "im
 
 def value_format(value: float | None, unit: str) -> str:
     """A figure for display: "—" for None, fractions as a percent rounded to one decimal
-    ("87.5 %"), whole counts as integers ("1,204"), other units with one decimal and their
-    unit suffix ("42.0 h")."""
+    ("87.5 %"), whole counts as integers ("1,204"), other units with one decimal, thousands
+    separators and their unit suffix ("1,042.0 h"); never "-0.0"."""
     if value is None:
         return "—"
     if unit == "fraction":
-        return f"{value * 100:.1f} %"
+        return f"{number_format(value * 100)} %"
     if unit == "count" and float(value).is_integer():
         return f"{int(value):,}"
-    return f"{value:,.1f} {UNITS.get(unit, '')}".strip()
+    return f"{number_format(value)} {UNITS.get(unit, '')}".strip()
+
+
+def number_format(value: float, *, signed: bool = False) -> str:
+    """`value` with one decimal and thousands separators ("11,130.3"); a value that rounds to
+    zero is "0.0" (no "-0.0", and no sign even when `signed`); `signed` puts "+" before a
+    positive value ("+2.5")."""
+    rounded = round(value, 1)
+    if rounded == 0:
+        return "0.0"
+    return f"{rounded:+,.1f}" if signed else f"{rounded:,.1f}"
 
 
 def trend_svg(

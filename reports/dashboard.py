@@ -28,7 +28,7 @@ from .metrics import tickets as ticket_figures
 from .models import MetricValue
 from .periods import Period
 from .review.dimensions import DIMENSIONS, dimension_of, registry_keys
-from .review.selectors import REASONS, SAMPLED_UNITS, change_text
+from .review.selectors import SAMPLED_UNITS, change_text, reasons_text
 from .selectors import metric_values_latest_many
 from .services import metrics_compute_many
 
@@ -212,11 +212,8 @@ def _row(key: str, value: MetricValue | None, before: MetricValue | None, url) -
         n=value.n if value else None,
         shows_n=unit in SAMPLED_UNITS,
         last_text=value_format(previous, unit),
-        change_text=change_text(current, previous, unit),
-        left_out=[
-            (" + ".join(str(REASONS.get(code, code)) for code in reason.split("+")), n)
-            for reason, n in (value.excluded if value else {}).items()
-        ],
+        change_text=change_text(value, before),
+        left_out=reasons_text(value.excluded if value else {}),
         url=url,
     )
 

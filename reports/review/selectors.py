@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 
 from community.models import Community, Drill, Incident, Meeting, Training
-from reports.charts import UNITS, bars_svg, trend_svg, value_format
+from reports.charts import UNITS, bars_svg, number_format, trend_svg, value_format
 from reports.metrics import metric_label
 from reports.models import AnnualReview, AnnualReviewVersion, MetricValue
 from reports.periods import Period
@@ -28,20 +28,52 @@ WORST = 5  # categories shown per ranking
 LISTED = 20  # rows of a challenge list
 # Units whose figures rest on a sample: `n` is shown next to them (METRICS.md, Rules).
 SAMPLED_UNITS = {"fraction", "minutes", "hours", "rating", "handoffs", "score"}
-# Reasons a record is left out of a figure (reports.metrics `excluded`); others show their code.
+# Every reason code a record is left out of a figure for (reports.metrics `excluded`, ticket
+# data flags, ineligible statuses), translated: the one place that maps them. A code missing
+# here shows as itself; tests/review/test_reasons.py fails when a figure reports one.
 REASONS = {
     "closed_without_close_time": gettext_lazy("closed without a close time"),
     "close_time_on_open_ticket": gettext_lazy("close time on an open ticket"),
+    "close_time_on_ineligible_ticket": gettext_lazy("close time on a rejected or cancelled ticket"),
+    "instant_unknown": gettext_lazy("instant unknown"),
+    "progress_instant_unknown": gettext_lazy("instant of a step unknown"),
+    "deadline_calendar_unknown": gettext_lazy("working-day calendar unknown for the deadline"),
     "negative_duration": gettext_lazy("negative duration"),
+    "text_repaired": gettext_lazy("text repaired"),
+    "unknown_request_type": gettext_lazy("request type not mapped"),
+    "unknown_channel": gettext_lazy("channel not mapped"),
     "clock_skew": gettext_lazy("clock skew"),
     "ambiguous_time": gettext_lazy("ambiguous local time"),
     "nonexistent_time": gettext_lazy("non-existent local time"),
     "no_deadline": gettext_lazy("no deadline"),
+    "not_yet_due": gettext_lazy("not yet due"),
     "excluded_from_durations": gettext_lazy("left out of durations"),
     "rejected": gettext_lazy("rejected"),
     "cancelled": gettext_lazy("cancelled"),
     "duplicate": gettext_lazy("duplicate"),
+    "retired": gettext_lazy("retired"),
+    "unrated": gettext_lazy("not rated"),
+    "undecided": gettext_lazy("not yet decided"),
+    "correction": gettext_lazy("correction"),
+    "cancelled_activity": gettext_lazy("at a cancelled activity"),
+    "channel_not_running": gettext_lazy("channel not running"),
+    "blank": gettext_lazy("blank answer"),
+    "window_not_closed": gettext_lazy("window not yet closed"),
+    "no_response": gettext_lazy("no response recorded"),
+    "not_active_staff": gettext_lazy("not active staff"),
+    "no_green_area": gettext_lazy("no green area recorded"),
+    "no_land_area": gettext_lazy("no land area recorded"),
+    "before_records_since": gettext_lazy("before the community's records begin"),
 }
+
+
+def reasons_text(excluded: dict[str, int]) -> list[tuple[str, int]]:
+    """[(translated reason, records left out)] of a figure's `excluded`; a combined code
+    ("a+b") reads "reason a + reason b"."""
+    return [
+        (" + ".join(str(REASONS.get(code, code)) for code in reason.split("+")), n)
+        for reason, n in excluded.items()
+    ]
 
 
 def review_year_check(*, community: Community, year: int) -> None:
@@ -214,16 +246,18 @@ def _snap(value: MetricValue) -> dict:
     }
 
 
-def change_text(this: float | None, last: float | None, unit: str) -> str:
-    """The change from last year: percentage points for rates ("+2.5 pp"), the unit otherwise;
-    "—" when either year has no data."""
-    if this is None or last is None:
+def change_text(this: MetricValue | None, last: MetricValue | None) -> str:
+    """The change from last year: percentage points for rates ("+2.5 pp"), the unit otherwise
+    ("+1,204", "-3.5 h", "0.0 pp", never "-0.0"); "—" when either year has no value or last
+    year's value rests on no record (n == 0: a count of 0 there is no data to compare with)."""
+    if this is None or last is None or this.value is None or last.value is None or last.n == 0:
         return "—"
+    change, unit = this.value - last.value, this.unit
     if unit == "fraction":
-        return _("%(change)s pp") % {"change": f"{(this - last) * 100:+.1f}"}
-    if unit == "count" and float(this - last).is_integer():
-        return f"{int(this - last):+,}"
-    return f"{this - last:+,.1f} {UNITS.get(unit, '')}".strip()
+        return _("%(change)s pp") % {"change": number_format(change * 100, signed=True)}
+    if unit == "count" and float(change).is_integer():
+        return f"{int(change):+,}" if change else "0"
+    return f"{number_format(change, signed=True)} {UNITS.get(unit, '')}".strip()
 
 
 def _row(key: str, value: MetricValue | None, before: MetricValue | None) -> FigureRow:
@@ -240,12 +274,9 @@ def _row(key: str, value: MetricValue | None, before: MetricValue | None) -> Fig
         last=previous,
         text=value_format(current, unit),
         last_text=value_format(previous, unit),
-        change_text=change_text(current, previous, unit),
+        change_text=change_text(value, before),
         shows_n=unit in SAMPLED_UNITS,
-        left_out=[
-            (" + ".join(str(REASONS.get(code, code)) for code in reason.split("+")), n)
-            for reason, n in excluded.items()
-        ],
+        left_out=reasons_text(excluded),
     )
 
 
@@ -313,7 +344,7 @@ def _add_records(blocks: list[Block], community: Community, start, end) -> None:
             _("Drills held"),
             [_("Held at"), _("Title"), _("Place"), _("Participants")],
             [
-                [_local(d.held_at, community), d.title, d.place or "—", str(d.participants)]
+                [_local(d.held_at, community), d.title, d.place or "—", f"{d.participants:,}"]
                 for d in drills
             ],
             _("No drill was recorded this year."),
@@ -365,7 +396,7 @@ def _add_records(blocks: list[Block], community: Community, start, end) -> None:
                 pgettext("count", "Attendees"),
             ],
             [
-                [formats.date_format(t.held_on, "Y-m-d"), t.topic, f"{t.hours}", str(t.attendees)]
+                [formats.date_format(t.held_on, "Y-m-d"), t.topic, f"{t.hours}", f"{t.attendees:,}"]
                 for t in trainings
             ],
             _("No training was recorded this year."),
@@ -402,7 +433,7 @@ def _challenges(
             RecordTable(
                 title,
                 [_("Category"), _("Rate"), "n"],
-                [[name, value_format(value, "fraction"), str(v.n)] for value, name, v in ranked],
+                [[name, value_format(value, "fraction"), f"{v.n:,}"] for value, name, v in ranked],
                 _("No category has %(n)s tickets or more.") % {"n": MIN_N},
             )
         )
@@ -427,7 +458,7 @@ def _challenges(
         RecordTable(
             _("Buildings with repeated complaints"),
             [_("Building"), pgettext("count", "Complaints")],
-            [[b["building__name"], str(b["n"])] for b in buildings],
+            [[b["building__name"], f"{b['n']:,}"] for b in buildings],
             _("No building had %(n)s complaints or more.") % {"n": REPEATED},
         )
     )
@@ -472,7 +503,7 @@ def _challenges(
             _("Hand-off hot spots"),
             [_("Handed off by"), _("Handed off to"), _("Hand-offs"), _("Tickets")],
             [
-                [_party(h["source"]), _party(h["target"]), str(h["n"]), str(h["tickets"])]
+                [_party(h["source"]), _party(h["target"]), f"{h['n']:,}", f"{h['tickets']:,}"]
                 for h in handoffs
             ],
             _("No ticket was handed off this year."),
