@@ -49,8 +49,14 @@ class PhotosField(forms.FileField):
         return photos.photos_clean(uploads)
 
 
+def building_label(building: Building) -> str:
+    """幸福里一期 1号楼: several compounds of a community may each have a 1号楼."""
+    return f"{building.compound.name} {building.name}"
+
+
 def unit_label(unit: Unit) -> str:
-    return f"{unit.building.name}{unit.name}"
+    """幸福里一期 1号楼1单元."""
+    return f"{building_label(unit.building)}{unit.name}"
 
 
 def is_on_behalf(roles: frozenset[str], kind: str) -> bool:
@@ -109,9 +115,13 @@ class TicketSubmitForm(forms.Form):
         self.fields["category"].queryset = Category.objects.filter(
             community=community, kind=kind, is_active=True
         ).order_by("name")
-        self.fields["building"].queryset = Building.objects.filter(community=community)
+        buildings = self.fields["building"]
+        buildings.queryset = Building.objects.filter(community=community).select_related("compound")
+        buildings.label_from_instance = building_label
         units = self.fields["unit"]
-        units.queryset = Unit.objects.filter(community=community).select_related("building")
+        units.queryset = Unit.objects.filter(community=community).select_related(
+            "building__compound"
+        )
         units.label_from_instance = unit_label
         if on_behalf:
             self.fields["where"].choices = [
@@ -129,7 +139,7 @@ class TicketSubmitForm(forms.Form):
                 self.fields["resident"] = forms.ModelChoiceField(
                     label=_("Registered resident"),
                     queryset=Resident.objects.filter(community=community).select_related(
-                        "household__unit__building"
+                        "household__unit__building__compound"
                     ),
                     required=False,
                     help_text=_("Or give a name and phone below."),
@@ -153,6 +163,11 @@ class TicketSubmitForm(forms.Form):
             ).distinct()
             household_choices(household)
             household.label = _("Which home")
+            # The resident's only home is the answer already: without it the first submit
+            # is refused and the chosen photos are lost.
+            homes = list(household.queryset[:2])
+            if len(homes) == 1:
+                household.initial = homes[0].pk
 
     def clean(self):
         data = super().clean()
@@ -190,8 +205,7 @@ class TicketSubmitForm(forms.Form):
 
 
 def _resident_label(resident: Resident) -> str:
-    unit = resident.household.unit
-    return f"{resident.name} · {unit.building.name}{unit.name}{resident.household.room}"
+    return f"{resident.name} · {unit_label(resident.household.unit)}{resident.household.room}"
 
 
 # --- the ticket page's actions -------------------------------------------------------------

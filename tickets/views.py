@@ -144,7 +144,12 @@ class TicketListView(TicketPage, ListView):
         categories = Category.objects.filter(community=self.community, kind=self.kind)
         choices = {
             "category": [(c.pk, c.name) for c in categories.order_by("name")],
-            "building": [(b.pk, b.name) for b in Building.objects.filter(community=self.community)],
+            "building": [
+                (b.pk, forms.building_label(b))
+                for b in Building.objects.filter(community=self.community).select_related(
+                    "compound"
+                )
+            ],
         }
         if self.roles & rules.MANAGERS:
             choices["assignee"] = [
@@ -283,7 +288,14 @@ class TicketSubmitView(TicketPage, FormView):
         return HttpResponseRedirect(ticket_url(ticket, self.community.slug))
 
     def form_invalid(self, form):
-        messages.error(self.request, _("Please correct the fields marked below."))
+        if self.request.FILES:
+            # Browsers never keep a file input's choice on a page shown again.
+            messages.error(
+                self.request,
+                _("Please correct the fields marked below, then choose the photos again."),
+            )
+        else:
+            messages.error(self.request, _("Please correct the fields marked below."))
         response = super().form_invalid(form)
         response.status_code = 400
         return response

@@ -9,6 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from community.models import Membership
+from tests import factories
 from tickets.models import Ticket, TicketKind, TicketPhoto
 
 from .conftest import GPS_IFD, jpeg_with_gps, page_url, pixel_flood_png, png
@@ -238,3 +239,40 @@ def test_readers_who_may_not_write_are_refused_the_form(world, categories, page_
     data = form_data(categories[a.community.pk][C], household=a.household.pk)
     assert client.post(page_url(a, C, "new/"), data).status_code == 403
     assert Ticket.objects.count() == 0
+
+
+def test_a_residents_only_home_is_preselected_and_places_name_their_compound(
+    world, categories, page_as
+):
+    """The resident's only household is chosen already; buildings and units carry their
+    compound's name (two compounds may each have a 1号楼). With two homes none is guessed."""
+    a = world.a
+    other = factories.BuildingFactory(
+        compound=factories.CompoundFactory(community=a.community, name="幸福里二期"), name="1号楼"
+    )
+    factories.UnitFactory(building=other, name="2单元")
+    client = page_as(a.users[Role.RESIDENT])
+    form = client.get(page_url(a, C, "new/")).context["form"]
+    assert form["household"].value() == a.household.pk
+    buildings = [label for _value, label in form.fields["building"].choices][1:]
+    assert sorted(buildings) == ["a小区 1号楼", "幸福里二期 1号楼"]
+    units = [label for _value, label in form.fields["unit"].choices][1:]
+    assert sorted(units) == ["a小区 1号楼1单元", "幸福里二期 1号楼2单元"]
+    factories.ResidentFactory(
+        household=factories.HouseholdFactory(unit=a.unit, room="102"),
+        user=a.users[Role.RESIDENT],
+    )
+    assert client.get(page_url(a, C, "new/")).context["form"]["household"].value() is None
+
+
+def test_a_refused_form_says_the_photos_must_be_chosen_again(world, categories, page_as):
+    a = world.a
+    client = page_as(a.users[Role.RESIDENT])
+    data = form_data(categories[a.community.pk][C], where="public")
+    response = client.post(page_url(a, C, "new/"), {**data, "photos": [png()]})
+    assert response.status_code == 400
+    assert [str(m) for m in response.context["messages"]] == [
+        "请修改下面标出的内容，然后重新选择照片。"
+    ]
+    assert 'class="alert alert-warning py-2 mb-2" role="alert" id="photos-again"' in response.text
+    assert (Ticket.objects.count(), TicketPhoto.objects.count()) == (0, 0)
