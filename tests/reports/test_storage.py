@@ -161,3 +161,26 @@ def test_command_names_the_bad_argument(desk, arguments, message):
     with pytest.raises(CommandError, match=f"^{message}"):
         call_command("compute_metrics", *arguments, stdout=StringIO())
     assert not MetricValue.objects.exists()
+
+
+def test_stored_values_keep_every_character_and_number(desk):
+    # A reason code with quotes, a backslash, a comma, braces and Chinese travels intact (the
+    # PostgreSQL upsert sends array literals), and so do fractions and empty values.
+    t = at(2015, 3, 2, 9)
+    odd = 'import "旧系统", {a\\b}'
+    desk.ticket(t, ("resolved", t, "import"), flags=(odd,), exclude=True)
+    desk.ticket(t, ("accepted", t + H), ("resolved", t + 3 * H))
+    desk.ticket(t, ("accepted", t + 2 * H))
+    found = metrics_compute(community=desk.community, period="2015-03", as_of=AS_OF)
+    resolution = stored(desk.community, "2015-03", "tickets.resolution_hours.median")
+    assert resolution.excluded == {odd: 1} == found["tickets.resolution_hours.median"]["excluded"]
+    assert (resolution.value, resolution.n, resolution.unit) == (3.0, 1, "hours")
+    closure = stored(desk.community, "2015-03", "tickets.closure_rate")
+    assert (closure.value, closure.numerator, closure.denominator) == (2 / 3, 2, 3)
+    none = stored(desk.community, "2015-03", "tickets.satisfaction_rate")
+    assert (none.value, none.numerator, none.denominator, none.n) == (None, 0, 0, 0)
+    fields = ("value", "numerator", "denominator", "n", "excluded", "unit")
+    rows = MetricValue.objects.filter(community=desk.community)
+    assert {row.key: tuple(getattr(row, f) for f in fields) for row in rows} == {
+        key: tuple(figure[f] for f in fields) for key, figure in found.items()
+    }
