@@ -13,6 +13,7 @@ from rest_framework import permissions as drf_permissions
 from rest_framework.exceptions import ParseError
 from rest_framework.settings import api_settings
 
+from .models import Membership, User
 from .tenancy import method_action, tenancy_resolve
 
 
@@ -103,6 +104,18 @@ class CommunityRelatedField(serializers.PrimaryKeyRelatedField):
 
     def get_queryset(self):
         return super().get_queryset().filter(community=self.context["community"])
+
+
+class CommunityMemberField(serializers.PrimaryKeyRelatedField):
+    """A user with an active membership in the request's community. Any other id is refused as
+    "does not exist", so the API never confirms that another community's account exists."""
+
+    queryset = User.objects.all()  # its model types the field in the OpenAPI schema
+
+    def get_queryset(self):
+        community = self.context["community"]
+        members = Membership.objects.filter(community=community, is_active=True)
+        return super().get_queryset().filter(pk__in=members.values("user_id"))
 
 
 class InstantField(serializers.DateTimeField):

@@ -13,7 +13,12 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from community.api import CommunityRelatedField, InstantField, ModelSerializer
+from community.api import (
+    CommunityMemberField,
+    CommunityRelatedField,
+    InstantField,
+    ModelSerializer,
+)
 from community.models import Organisation, User
 from residents.models import Building, Household, Resident, Unit
 
@@ -324,9 +329,7 @@ class NoteSerializer(serializers.Serializer):
 
 
 class DispatchSerializer(NoteSerializer):
-    assignee = serializers.PrimaryKeyRelatedField(
-        queryset=User.objects.all(), required=False, allow_null=True, default=None
-    )
+    assignee = CommunityMemberField(required=False, allow_null=True, default=None)
     organisation = serializers.PrimaryKeyRelatedField(
         queryset=Organisation.objects.all(), required=False, allow_null=True, default=None
     )

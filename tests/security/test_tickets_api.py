@@ -1,0 +1,94 @@
+"""Adversarial review of the ticket API (tickets/api.py, serializers.py, services.py).
+
+Finding pinned here: dispatch's `assignee` looked users up among every account of the platform,
+so an id of another community's account answered "choose a technician of this community"
+while an unused id answered "does not exist": a probe for which accounts exist elsewhere. An
+account that is no member of this community is now simply "does not exist".
+
+Held (pinned): every action on another community's ticket, or on a ticket the viewer may not
+see, is a 404 with no data.
+"""
+
+import pytest
+
+from community.models import Membership
+from tests.tickets.conftest import Driver, make_categories
+from tickets.models import Ticket, TicketKind
+
+Role = Membership.Role
+WO = TicketKind.WORK_ORDER
+ACTIONS = ["accept", "dispatch", "start", "resolve", "confirm", "reopen", "reject", "cancel",
+           "transfer", "merge", "rate", "pause", "resume", "reply", "follow-up"]  # fmt: skip
+
+
+@pytest.fixture
+def drive(world):
+    return Driver(
+        {
+            world.a.community.pk: make_categories(world.a.community),
+            world.b.community.pk: make_categories(world.b.community),
+        }
+    )
+
+
+def dispatch(client, side, ticket, assignee):
+    return client.post(
+        f"/api/v1/c/{side.community.slug}/work-orders/{ticket.pk}/dispatch/",
+        {"assignee": assignee},
+        format="json",
+    )
+
+
+def test_assignee_outside_the_community_is_does_not_exist(world, drive, api_as):
+    ticket = drive(world.a, WO, "accepted")
+    manager = api_as(world.a.users[Role.PROPERTY_MANAGER])
+    elsewhere = dispatch(manager, world.a, ticket, world.b.users[Role.TECHNICIAN].pk)
+    nowhere = dispatch(manager, world.a, ticket, 999999)
+    assert (elsewhere.status_code, nowhere.status_code) == (400, 400)
+    assert elsewhere.json() == {
+        "assignee": [f"无效主键 “{world.b.users[Role.TECHNICIAN].pk}” － 对象不存在。"]
+    }
+    assert nowhere.json() == {"assignee": ["无效主键 “999999” － 对象不存在。"]}
+    ticket.refresh_from_db()
+    assert (ticket.status, ticket.assignee_id) == ("accepted", None)
+
+
+def test_member_who_is_not_staff_is_refused_by_the_rule(world, drive, api_as):
+    ticket = drive(world.a, WO, "accepted")
+    manager = api_as(world.a.users[Role.PROPERTY_MANAGER])
+    response = dispatch(manager, world.a, ticket, world.a.users[Role.RESIDENT].pk)
+    assert response.status_code == 400
+    assert response.json() == {"assignee": ["请选择本社区的维修人员或工作人员。"]}
+
+
+def test_assignee_of_this_community_is_dispatched(world, drive, api_as):
+    ticket = drive(world.a, WO, "accepted")
+    manager = api_as(world.a.users[Role.PROPERTY_MANAGER])
+    technician = world.a.users[Role.TECHNICIAN]
+    response = dispatch(manager, world.a, ticket, technician.pk)
+    assert response.status_code == 200, response.content
+    ticket.refresh_from_db()
+    assert (ticket.status, ticket.assignee_id) == ("dispatched", technician.pk)
+
+
+@pytest.mark.parametrize("action", ACTIONS)
+def test_actions_on_a_ticket_the_viewer_may_not_see_are_404(world, drive, api_as, action):
+    theirs = drive(world.b, WO, "resolved")
+    not_assigned = drive(world.a, WO, "dispatched")
+    other = world.a.users[Role.TECHNICIAN].__class__.objects.create(username="a-tech-2")
+    Membership.objects.create(community=world.a.community, user=other, role=Role.TECHNICIAN)
+    cases = [
+        (api_as(world.a.users[Role.COMMITTEE_STAFF]), world.a, theirs),
+        (api_as(world.a.users[Role.RESIDENT]), world.a, theirs),
+        (api_as(other), world.a, not_assigned),
+    ]
+    for client, side, ticket in cases:
+        before = list(ticket.events.values_list("pk", flat=True))
+        response = client.post(
+            f"/api/v1/c/{side.community.slug}/work-orders/{ticket.pk}/{action}/",
+            {"note": "x", "rating": 5, "satisfied": False},
+            format="json",
+        )
+        assert response.status_code == 404, (action, response.content)
+        assert "number" not in response.content.decode()
+        assert list(Ticket.objects.get(pk=ticket.pk).events.values_list("pk", flat=True)) == before
