@@ -184,4 +184,14 @@ def history() -> str:
     memberships = Membership.objects.filter(community__in=communities, started_on__gt=since).update(
         started_on=since
     )
-    return f"{households:,} households and {memberships:,} memberships dated from {since}"
+    compounds = Compound.objects.filter(community__in=communities, created_at__gt=instant).update(
+        created_at=instant
+    )
+    # The demo's records begin on 1 January last year: the year before it has no data.
+    Community.objects.filter(pk__in=[c.pk for c in communities]).update(
+        records_since=datetime.date(since.year + 1, 1, 1)
+    )
+    return (
+        f"{households:,} households, {memberships:,} memberships and {compounds:,} compounds "
+        f"dated from {since}"
+    )

@@ -72,6 +72,10 @@ class Community(TimeStampedModel):
     timezone = models.CharField(
         _("Time zone"), max_length=64, default="Asia/Shanghai", validators=[validate_timezone]
     )
+    # The first local date of the records the portal holds for this community (its launch, or
+    # the earliest imported ticket). A period that ends before it has no data: its figures are
+    # "—", never 0 (reports.metrics.figures_compute). Empty: no such limit.
+    records_since = models.DateField(_("Records since"), null=True, blank=True)
     street_office = models.ForeignKey(
         Organisation,
         verbose_name=_("Street office"),

@@ -1,5 +1,8 @@
 """Writes about communities: creating a community with its first staff account."""
 
+import datetime
+import zoneinfo
+
 from django.db import transaction
 
 from .models import Community, Membership, Organisation, User
@@ -21,7 +24,16 @@ def community_create(
     Returns (community, staff user). Raises django.core.exceptions.ValidationError when the slug
     is taken, the timezone is not an IANA name, or the username exists already.
     """
-    community = Community(slug=slug, name=name, timezone=timezone, street_office=street_office)
+    community = Community(
+        slug=slug,
+        name=name,
+        timezone=timezone,
+        street_office=street_office,
+        # Its records begin today; an import of older tickets moves this back.
+        records_since=datetime.datetime.now(zoneinfo.ZoneInfo(timezone)).date()
+        if timezone in zoneinfo.available_timezones()
+        else None,
+    )
     community.full_clean()
     community.save()
     committee, _ = Organisation.objects.get_or_create(

@@ -24,13 +24,26 @@ DIMENSIONS = {
 def figures_compute(*, targets: list[Target], as_of: datetime) -> dict[Target, dict[str, Figure]]:
     """Every registered figure for each (community, period) target as of `as_of`.
 
+    A target whose period ends on or before the community's `records_since` gets every figure
+    as "no data" (value None, n 0, excluded {"before_records_since": 1}).
+
     Returns {target: {key: Figure}}; the queries are per dimension, not per target.
     """
     result: dict[Target, dict[str, Figure]] = {target: {} for target in targets}
     for module in DIMENSIONS.values():
         for target, found in module.figures(targets=targets, as_of=as_of).items():
             result[target].update(found)
+    for target, found in result.items():
+        since = target.community.records_since
+        if since is not None and target.period.after <= since:
+            result[target] = {key: _before_records(figure) for key, figure in found.items()}
     return result
+
+
+def _before_records(figure: Figure) -> Figure:
+    """A period that ends before the community's records begin has no data, not zeros: a
+    count of 0 there would claim that nothing happened (and a change of +768 from it)."""
+    return Figure(value=None, unit=figure.unit, n=0, excluded={"before_records_since": 1})
 
 
 def metric_label(key: str) -> str:

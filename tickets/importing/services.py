@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.db import transaction
+from django.db.models import Min
 from django.utils import timezone as djtz
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -337,10 +338,25 @@ def service_requests_import(
         targets = _Targets(mapping, summary, timezone, office)
         writer = _Writer(mapping, summary, targets, community, started)
         _stream(path, encoding, mapping, timezone, community, limit, progress, summary, writer)
+        touched = [community] if community else list(targets.communities.values())
+        _records_since_extend(touched)
         if dry_run:
             transaction.set_rollback(True)
     summary.seconds = time.perf_counter() - clock
     return summary
+
+
+def _records_since_extend(communities: list[Community]) -> None:
+    """Move each community's `records_since` back to the local date of its earliest ticket, so
+    the figures of periods the import covers count and the periods before it are "no data"."""
+    for community in communities:
+        first = Ticket.objects.filter(community=community).aggregate(first=Min("submitted_at"))
+        if first["first"] is None:
+            continue
+        day = first["first"].astimezone(community.tz).date()
+        if community.records_since is None or day < community.records_since:
+            community.records_since = day
+            community.save(update_fields=["records_since", "updated_at"])
 
 
 def _stream(path, encoding, mapping, timezone, community, limit, progress, summary, writer):
