@@ -1,12 +1,19 @@
+import zoneinfo
+from dataclasses import replace
+
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import HttpResponseRedirect
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext
 from django.views import View
 from django.views.generic import TemplateView
 from rest_framework.authtoken.models import Token
 
+from tickets.views import intake_card
+
+from . import nav
 from .models import Membership, User
 from .selectors import compound_list, memberships_for_user
 from .tenancy import CommunityPageMixin
@@ -38,7 +45,35 @@ class CommunityHomeView(CommunityPageMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["compounds"] = compound_list(community=self.community)
+        context["sections"] = [
+            (label, [start_card(link, self.roles) for link in links])
+            for label, links in nav.links_for(self.tenancy)
+        ]
+        context["timezone_label"] = timezone_label(self.community.timezone)
         return context
+
+
+def start_card(link: nav.NavLink, roles: frozenset[str]) -> nav.NavLink:
+    """The start page's card of `link`: the intake pages speak to a resident, or to staff who
+    enter requests on a resident's behalf (tickets.views.INTAKE_CARDS)."""
+    wording = intake_card(link.entry.url_name, roles)
+    if wording is None:
+        return link
+    label, description = wording
+    return replace(link, entry=replace(link.entry, label=label, description=description))
+
+
+# Time zones of mainland China: all keep Beijing time.
+BEIJING_ZONES = {"Asia/Shanghai", "Asia/Chongqing", "Asia/Harbin", "Asia/Urumqi", "PRC"}
+
+
+def timezone_label(name: str) -> str:
+    """北京时间 for mainland China's zones; else the IANA name with its current UTC offset
+    ("Europe/Berlin (UTC+01:00)")."""
+    if name in BEIJING_ZONES:
+        return gettext("Beijing time")
+    offset = timezone.now().astimezone(zoneinfo.ZoneInfo(name)).strftime("%z")
+    return f"{name} (UTC{offset[:3]}:{offset[3:]})"
 
 
 class LanguageView(LoginRequiredMixin, View):

@@ -5,14 +5,18 @@ Each app's urls.py holds `urlpatterns` (pages) and `api_urlpatterns` (API), moun
 
 from importlib import import_module
 
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 APPS = ["community", "residents", "tickets", "complaints", "property_ops", "reports"]
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    # Browsers ask for /favicon.ico on pages without a <link rel="icon"> (admin, API).
+    path("favicon.ico", RedirectView.as_view(url=f"{settings.STATIC_URL}img/gongzhi.svg")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

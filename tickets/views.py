@@ -242,6 +242,42 @@ class MyTicketsView(TicketPage, ListView):
 
 # --- intake ----------------------------------------------------------------------------------
 
+# The start page's cards of the intake pages: (kind, a resident's wording, the wording for
+# staff who enter requests on a resident's behalf). Everyone who may write tickets is one or
+# the other (community/permissions.py).
+INTAKE_CARDS = {
+    "tickets:my-tickets": (
+        TicketKind.COMPLAINT,
+        (_("My requests"), _("What you asked for and where each stands.")),
+        (_("Requests I entered"), _("Requests you entered for residents, and where each stands.")),
+    ),
+    "tickets:complaint-new": (
+        TicketKind.COMPLAINT,
+        (_("Submit a complaint"), _("Tell the community what is wrong, with photos.")),
+        (
+            _("Enter a complaint for a resident"),
+            _("A complaint received by phone, visit, hotline or opinion box."),
+        ),
+    ),
+    "tickets:work-order-new": (
+        TicketKind.WORK_ORDER,
+        (_("Report a repair"), _("Something broken at home or in the compound.")),
+        (
+            _("Enter a repair for a resident"),
+            _("A repair request received by phone, visit or hotline."),
+        ),
+    ),
+}
+
+
+def intake_card(url_name: str, roles: frozenset[str]) -> tuple | None:
+    """(label, description) of the start-page card `url_name` for a member with `roles`, or
+    None when it is not an intake page."""
+    if url_name not in INTAKE_CARDS:
+        return None
+    kind, resident, on_behalf = INTAKE_CARDS[url_name]
+    return on_behalf if forms.is_on_behalf(roles, kind) else resident
+
 
 class TicketSubmitView(TicketPage, FormView):
     """Intake on a phone: a resident's own complaint or repair request, or staff entering one

@@ -116,6 +116,7 @@ AXES_COOLOFF_TIME = 0.25
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_VERBOSE = False  # no "AXES: BEGIN version ..." banner on every manage.py command
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
@@ -245,10 +246,27 @@ CELERY_BEAT_SCHEDULE: dict = {
 # (reports/dashboard.py).
 METRICS_RANK_MIN_N = env.int("METRICS_RANK_MIN_N", default=30)
 
+
+def _client_error_without_traceback(record) -> bool:
+    """A 4xx answer (PermissionDenied, Http404) is the client's doing: log its one line at
+    WARNING, not the traceback of the exception that produced it."""
+    if getattr(record, "status_code", 500) < 500:
+        record.exc_info = record.exc_text = None
+    return True
+
+
+# One handler, on the root: "django" loses Django's own console handler (which printed every
+# line a second time under DEBUG) and propagates like every other logger.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"client_errors": {"()": lambda: _client_error_without_traceback}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    "loggers": {"weasyprint": {"level": "ERROR"}, "fontTools": {"level": "ERROR"}},
+    "loggers": {
+        "django": {"handlers": [], "level": env("LOG_LEVEL", default="INFO")},
+        "django.request": {"level": "WARNING", "filters": ["client_errors"]},
+        "weasyprint": {"level": "ERROR"},
+        "fontTools": {"level": "ERROR"},
+    },
 }
