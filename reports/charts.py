@@ -102,13 +102,24 @@ def bars_svg(
 ) -> SafeString:
     """A bar chart comparing one figure across labels (categories, communities, buildings).
 
-    bars: [(label, value in `unit` or None)], drawn in the given order.
+    bars: [(label, value in `unit` or None)], drawn in the given order (horizontal bars: the
+    first on top, as in a table). The left margin fits the longest label, CJK characters
+    counted a full em wide (pygal assumes 0.6 em and would cut them off).
     """
     chart = _chart(pygal.HorizontalBar if horizontal else pygal.Bar, title=title, unit=unit)
     chart.show_legend = False
+    if horizontal:
+        bars = list(bars)[::-1]  # pygal draws the first label at the bottom
+        chart.margin_left = 8 + round(max((_text_width(label) for label, _ in bars), default=0))
     chart.x_labels = [label for label, _value in bars]
     chart.add(title, [_scaled(value, unit) for _label, value in bars])
     return _render(chart)
+
+
+def _text_width(text: str, size: int = STYLE.label_font_size) -> float:
+    """How much wider `text` is drawn than pygal reckons (0.6 em a character), in pixels: a
+    CJK character takes a full em."""
+    return sum(0.4 * size for ch in text if ord(ch) > 0x2E7F)
 
 
 def _chart(kind, *, title: str, unit: str):
@@ -126,7 +137,10 @@ def _chart(kind, *, title: str, unit: str):
         allow_interruptions=True,
         include_x_axis=unit in ("fraction", "count"),
         range=(0, 100) if unit == "fraction" else None,
-        value_formatter=lambda v: f"{v:,.1f} {suffix}".strip(),
+        value_formatter=(
+            (lambda v: f"{v:,.0f}") if unit == "count" else lambda v: f"{v:,.1f} {suffix}".strip()
+        ),
+        order_min=0 if unit == "count" else None,  # counts: whole-number ticks only
         legend_at_bottom=True,
         margin=8,
         no_data_text=str(_("No data")),

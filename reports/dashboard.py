@@ -10,7 +10,6 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Min
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.http import urlencode
@@ -28,7 +27,7 @@ from .metrics import tickets as ticket_figures
 from .models import MetricValue
 from .periods import Period
 from .review.dimensions import DIMENSIONS, dimension_of, registry_keys
-from .review.selectors import SAMPLED_UNITS, change_text, reasons_text
+from .review.selectors import SAMPLED_UNITS, change_text, reasons_text, trend_value
 from .selectors import metric_values_latest_many
 from .services import metrics_compute_many
 
@@ -48,7 +47,6 @@ STREET_COLUMNS = (
     "complaints.per_100_households",
 )
 STREET_DEFAULT_SORT = "tickets.closure_rate"
-FIRST_YEAR = 2000
 
 
 def dashboard_keys() -> list[str]:
@@ -65,30 +63,46 @@ def trend_months(period: Period) -> list[Period]:
     return months
 
 
-def period_default(tz: dt.tzinfo) -> Period:
-    """The current local year in time zone `tz`."""
+def period_default(tz: dt.tzinfo, months: set[dt.date] | None = None) -> Period:
+    """The latest local year in time zone `tz` that has data (`months`, see data_months), the
+    current year when `months` is None or empty."""
+    if months:
+        return Period.parse(str(max(months).year))
     return Period.parse(str(timezone.localdate(timezone=tz).year))
 
 
-def period_choices(*, communities: list[Community], current: Period) -> list[tuple[str, list]]:
-    """[(year, [(period key, label)])], newest year first, from the year of the communities'
-    first ticket (or `current`'s) to the current year; one query."""
-    first = Ticket.objects.filter(community__in=communities).aggregate(first=Min("submitted_at"))
-    this_year = timezone.localdate().year
-    start = max(
-        FIRST_YEAR, min(first["first"].year if first["first"] else this_year, current.first.year)
+def data_months(*, communities: list[Community], tz: dt.tzinfo) -> set[dt.date]:
+    """The first days of the local months (in `tz`) in which a ticket of `communities` was
+    submitted; one query."""
+    found = Ticket.objects.filter(community__in=communities).datetimes(
+        "submitted_at", "month", tzinfo=tz
     )
-    end = max(this_year, current.first.year)
+    return {instant.date() for instant in found}
+
+
+def period_choices(
+    *, months: set[dt.date], current: Period, tz: dt.tzinfo
+) -> list[tuple[str, list]]:
+    """[(year, [(period key, label)])], newest year first: the years, quarters and months
+    with data (`months`, see data_months), those of today in `tz`, and `current`."""
+    today = timezone.localdate(timezone=tz)
+    shown = set(months) | {today.replace(day=1)}
+    if current.months == 1:
+        shown.add(current.first)
+    quarters = {(d.year, (d.month + 2) // 3) for d in shown}
+    if current.months == 3:
+        quarters.add((current.first.year, (current.first.month + 2) // 3))
     groups = []
-    for year in range(end, start - 1, -1):
+    for year in sorted({d.year for d in shown} | {current.first.year}, reverse=True):
         options = [(str(year), _("%(year)s, whole year") % {"year": year})]
         options += [
             (f"{year}-Q{q}", _("%(year)s, quarter %(quarter)s") % {"year": year, "quarter": q})
             for q in range(1, 5)
+            if (year, q) in quarters
         ]
         options += [
-            (f"{year}-{m:02d}", formats.date_format(dt.date(year, m, 1), "YEAR_MONTH_FORMAT"))
-            for m in range(1, 13)
+            (f"{d:%Y-%m}", formats.date_format(d, "YEAR_MONTH_FORMAT"))
+            for d in sorted(d for d in shown if d.year == year)
         ]
         groups.append((str(year), options))
     return groups
@@ -182,8 +196,8 @@ def dashboard_data(*, tenancy: Tenancy, period: Period) -> Dashboard:
             unit = next((month[key].unit for month in by_month if key in month), None)
             if unit:
                 points = [
-                    (label, month[key].value if key in month else None)
-                    for label, month in zip(labels, by_month, strict=True)
+                    (label, trend_value(m, month.get(key), community.timezone))
+                    for label, m, month in zip(labels, months, by_month, strict=True)
                 ]
                 sections[dimension.code].charts.append(
                     trend_svg(points, title=metric_label(key), unit=unit)
@@ -302,6 +316,7 @@ class StreetRow:
 
 @dataclass
 class StreetTable:
+    office: str  # the street office's name, "" for communities without one
     period: Period
     columns: list[tuple[str, str]]  # (key, label)
     rows: list[StreetRow]
@@ -321,17 +336,36 @@ def ranked(key: str, unit: str) -> bool:
     return unit != "count"
 
 
-def street_table(*, communities: list[Community], period: Period, sort: str) -> StreetTable:
+def street_tables(*, communities: list[Community], period: Period, sort: str) -> list[StreetTable]:
+    """One table per street office (by name; communities without one last) of `communities`
+    side by side for `period`, ranked within their office; see street_table. The same queries
+    as one table, whatever the number of offices and communities."""
+    keys = list(STREET_COLUMNS)
+    found = figure_values(communities=communities, periods=[period], keys=keys)
+    groups: dict[str, list[Community]] = {}
+    for community in communities:
+        office = community.street_office.name if community.street_office else ""
+        groups.setdefault(office, []).append(community)
+    return [
+        street_table(
+            communities=groups[office], period=period, sort=sort, found=found, office=office
+        )
+        for office in sorted(groups, key=lambda name: (not name, name))
+    ]
+
+
+def street_table(
+    *, communities: list[Community], period: Period, sort: str, found: dict, office: str
+) -> StreetTable:
     """The communities side by side for `period`, sorted by `sort` ("name" or a column key,
     "-" in front to reverse), with a rank on the sorted figure (on the closure rate when sorted
     by name or a count). A community is ranked only when the ranked figure has a value resting
     on at least `settings.METRICS_RANK_MIN_N` tickets (its n); unranked rows come after the
     ranked ones whatever the direction. Best first is the natural direction of a figure
-    (higher rates, lower durations and complaint rates). Queries: two when every value is
-    stored, plus one computing batch otherwise, whatever the number of communities."""
+    (higher rates, lower durations and complaint rates). `found`: figure_values of at least
+    `communities` and `period`; `office`: the name the table is headed with. No query."""
     min_n = settings.METRICS_RANK_MIN_N
     keys = list(STREET_COLUMNS)
-    found = figure_values(communities=communities, periods=[period], keys=keys)
     reverse_order, by = sort.startswith("-"), sort.lstrip("-")
     units = {key: next((v[key].unit for v in found.values() if key in v), "count") for key in keys}
     rank_key = by if by in keys and ranked(by, units[by]) else STREET_DEFAULT_SORT
@@ -361,8 +395,13 @@ def street_table(*, communities: list[Community], period: Period, sort: str) -> 
             # Competition ranking: equal values share a rank (1, 2, 2, 4).
             row.rank = 1 + sum(1 for other in rankable if other < better(cell.value))
     rows = _sorted(rows, keys, by, units, reverse_order)
-    stored = [v.as_of for values in found.values() for v in list(values.values())[:1]]
+    stored = [
+        v.as_of
+        for community in communities
+        for v in list(found.get((community.pk, period.key), {}).values())[:1]
+    ]
     return StreetTable(
+        office=office,
         period=period,
         columns=[(key, metric_label(key)) for key in keys],
         rows=rows,

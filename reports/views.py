@@ -1,7 +1,7 @@
 """Pages of the reports app: a community's dashboard, the records behind one of its figures, and
 the street-office view of several communities side by side (issue 5, items 3 and 4)."""
 
-from datetime import datetime
+from datetime import date, datetime
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponseRedirect
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.functional import cached_property
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
@@ -28,10 +28,11 @@ from .charts import value_format
 from .dashboard import (
     STREET_DEFAULT_SORT,
     dashboard_data,
+    data_months,
     period_choices,
     period_default,
     street_sort_keys,
-    street_table,
+    street_tables,
     trend_months,
 )
 from .metrics import metric_label
@@ -48,10 +49,20 @@ from .selectors import (
 from .services import metrics_recompute_request
 
 
-def _period(request, tz) -> Period:
-    """The `period` query parameter, default the current local year. Raises ValidationError."""
+def _period(request, tz, months: set | None = None) -> Period:
+    """The `period` query parameter; default the latest local year with data in `months`
+    (dashboard.period_default), the current local year without `months`. Raises
+    ValidationError."""
     text = request.GET.get("period", "").strip()
-    return Period.parse(text) if text else period_default(tz)
+    return Period.parse(text) if text else period_default(tz, months)
+
+
+def to_date(period: Period, as_of: datetime | None, tz) -> date | None:
+    """The last local day (in `tz`) a period not yet over has figures for: the day of `as_of`
+    (now when None) when it falls inside `period`; None for a period that is over or to
+    come."""
+    day = timezone.localdate(as_of or timezone.now(), timezone=tz)
+    return day if period.first <= day < period.after else None
 
 
 class DashboardView(CommunityPageMixin, TemplateView):
@@ -70,14 +81,28 @@ class DashboardView(CommunityPageMixin, TemplateView):
             current = period_default(self.community.tz)
             context = self.get_context_data(error=error.messages[0], period=current)
             return self.render_to_response(context, status=400)
+        dashboard = dashboard_data(tenancy=self.tenancy, period=period)
+        until = to_date(period, dashboard.as_of, self.community.tz)
         context = self.get_context_data(
-            period=period, dashboard=dashboard_data(tenancy=self.tenancy, period=period)
+            period=period,
+            dashboard=dashboard,
+            to_date=until,
+            period_label=(
+                _("%(period)s (to %(day)s)")
+                % {"period": period.key, "day": formats.date_format(until, "MONTH_DAY_FORMAT")}
+                if until
+                else period.key
+            ),
         )
         return self.render_to_response(context)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["choices"] = period_choices(communities=[self.community], current=kwargs["period"])
+        context["choices"] = period_choices(
+            months=data_months(communities=[self.community], tz=self.community.tz),
+            current=kwargs["period"],
+            tz=self.community.tz,
+        )
         context["can_recompute"] = self.tenancy.can("metrics", permissions.WRITE)
         return context
 
@@ -222,9 +247,26 @@ def _record_rows(tenancy, tickets, facts) -> list[tuple]:
     return rows
 
 
+# Short column headings of the street table (the figure's full label is their tooltip), so
+# that eight figures fit a 1280 px screen without wrapping a character a line.
+STREET_HEADINGS = {
+    "tickets.count": pgettext_lazy("street table heading", "Tickets"),
+    "tickets.closure_rate": pgettext_lazy("street table heading", "Closed"),
+    "tickets.on_time_response_rate": pgettext_lazy("street table heading", "Answered on time"),
+    "tickets.on_time_resolution_rate": pgettext_lazy("street table heading", "Resolved on time"),
+    "tickets.satisfaction_rate": pgettext_lazy("street table heading", "Satisfied"),
+    "tickets.response_minutes.median": pgettext_lazy("street table heading", "Response (median)"),
+    "tickets.resolution_hours.median": pgettext_lazy("street table heading", "Resolution (median)"),
+    "complaints.per_100_households": pgettext_lazy(
+        "street table heading", "Complaints per 100 households"
+    ),
+}
+
+
 class StreetView(LoginRequiredMixin, TemplateView):
     """GET /street/?period=...&sort=<column>|-<column>: the communities where the user is a
-    street officer side by side, one row each, the figures with their n; ranked on the sorted
+    street officer side by side, one table per street office, one row each, the figures with
+    their n (default period: the latest year with tickets in them); ranked on the sorted
     figure only with n >= METRICS_RANK_MIN_N (shown on the page). 403 for a user who is no
     street officer anywhere; an invalid period answers 400. Constant queries whatever the
     number of communities."""
@@ -241,22 +283,25 @@ class StreetView(LoginRequiredMixin, TemplateView):
         sort = request.GET.get("sort", "")
         if sort.lstrip("-") not in street_sort_keys():
             sort = STREET_DEFAULT_SORT
+        months = data_months(communities=communities, tz=tz)
         try:
-            period = _period(request, tz)
+            period = _period(request, tz, months)
         except ValidationError as error:
-            period = period_default(tz)
-            context = self._context(communities, period, sort, error=error.messages[0])
+            period = period_default(tz, months)
+            context = self._context(communities, period, sort, months, error=error.messages[0])
             return self.render_to_response(context, status=400)
-        table = street_table(communities=communities, period=period, sort=sort)
-        return self.render_to_response(self._context(communities, period, sort, table=table))
+        tables = street_tables(communities=communities, period=period, sort=sort)
+        return self.render_to_response(
+            self._context(communities, period, sort, months, tables=tables)
+        )
 
-    def _context(self, communities, period, sort, **more):
+    def _context(self, communities, period, sort, months, **more):
         def link(column: str) -> str:
             flipped = f"-{column}" if sort == column else column
             return f"?{urlencode({'period': period.key, 'sort': flipped})}"
 
-        headers = [("name", _("Community"))] + [
-            (key, metric_label(key)) for key in street_sort_keys()[1:]
+        headers = [("name", _("Community"), _("Community"))] + [
+            (key, STREET_HEADINGS[key], metric_label(key)) for key in street_sort_keys()[1:]
         ]
         return self.get_context_data(
             communities=communities,
@@ -266,12 +311,13 @@ class StreetView(LoginRequiredMixin, TemplateView):
             headers=[
                 (
                     key,
+                    short,
                     label,
                     link(key),
                     "asc" if sort == key else "desc" if sort == f"-{key}" else "",
                 )
-                for key, label in headers
+                for key, short, label in headers
             ],
-            choices=period_choices(communities=communities, current=period),
+            choices=period_choices(months=months, current=period, tz=communities[0].tz),
             **more,
         )

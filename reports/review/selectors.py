@@ -205,7 +205,9 @@ def review_data(*, community: Community, year: int, review: AnnualReview) -> Rev
     )
     this, last = stored.get(period.key, {}), stored.get(before.key, {})
     start, end = period.bounds(community.timezone)
-    blocks = _blocks(this, last, [stored.get(m.key, {}) for m in months], months)
+    blocks = _blocks(
+        this, last, [stored.get(m.key, {}) for m in months], months, community.timezone
+    )
     _add_records(blocks, community, start, end)
     challenges, charts = _challenges(community, this, start, end)
     any_value = next(iter(this.values()), None)
@@ -280,7 +282,9 @@ def _row(key: str, value: MetricValue | None, before: MetricValue | None) -> Fig
     )
 
 
-def _blocks(this: dict, last: dict, by_month: list[dict], months: list[Period]) -> list[Block]:
+def _blocks(
+    this: dict, last: dict, by_month: list[dict], months: list[Period], tz: str
+) -> list[Block]:
     blocks = {d.code: Block(d, str(d.title)) for d in DIMENSIONS}
     other = Block(None, _("Other figures"))
     for key in registry_keys():
@@ -291,8 +295,8 @@ def _blocks(this: dict, last: dict, by_month: list[dict], months: list[Period]) 
     for block in blocks.values():
         for key in block.dimension.trends:
             points = [
-                (label, _value(month.get(key)))
-                for label, month in zip(labels, by_month, strict=True)
+                (label, trend_value(m, month.get(key), tz))
+                for label, m, month in zip(labels, months, by_month, strict=True)
             ]
             unit = next((month[key].unit for month in by_month if key in month), None)
             if unit:
@@ -300,8 +304,13 @@ def _blocks(this: dict, last: dict, by_month: list[dict], months: list[Period]) 
     return [*blocks.values(), *([other] if other.figures else [])]
 
 
-def _value(value: MetricValue | None) -> float | None:
-    return value.value if value else None
+def trend_value(month: Period, value: MetricValue | None, tz: str) -> float | None:
+    """A month's point on a trend: its value; None (a gap, never 0) when it has no value or
+    begins after the value's as_of (a month still to come has no data yet). `tz`: the
+    community's IANA time zone."""
+    if value is None or month.bounds(tz)[0] > value.as_of:
+        return None
+    return value.value
 
 
 def _local(instant: dt.datetime | None, community: Community, fmt: str = "Y-m-d H:i") -> str:

@@ -161,3 +161,46 @@ def test_dashboard_queries_are_constant(world, desk, page_as, django_assert_max_
     assert counts[0] == counts[1]
     with django_assert_max_num_queries(10):
         client.get(url)
+
+
+def test_the_period_menu_lists_periods_with_data_and_today(world, desk, page_as):
+    hand_built(desk)  # tickets in March-May 2015 and June 2014
+    page = (
+        page_as(world.a.users["evaluator"])
+        .get(f"/c/{desk.community.slug}/dashboard/", {"period": "2015"})
+        .content.decode()
+    )
+    options = re.findall(r'<option value="([\dQ-]+)"', page)
+    today = dt.datetime.now(desk.community.tz).date()
+    now = [str(today.year), f"{today.year}-Q{(today.month + 2) // 3}", f"{today:%Y-%m}"]
+    assert options == [
+        *now,
+        "2015",
+        "2015-Q1",
+        "2015-Q2",
+        "2015-03",
+        "2015-04",
+        "2015-05",
+        "2014",
+        "2014-Q2",
+        "2014-06",
+    ]
+
+
+def test_a_period_not_over_says_to_which_day_and_what_it_is_compared_with(world, desk, page_as):
+    today = dt.datetime.now(desk.community.tz).date()
+    page = (
+        page_as(world.a.users["evaluator"])
+        .get(f"/c/{desk.community.slug}/dashboard/")
+        .content.decode()
+    )
+    day = f"{today.month}月{today.day}日"
+    assert f'<h1 class="h3 mb-2">数据看板 {today.year}（截至 {day}）</h1>' in page
+    note = re.search(r'id="to-date">(.*?)</div>', page, re.S)[1]
+    assert day in note and f"{today.year - 1} 全年" in note
+    page = (
+        page_as(world.a.users["evaluator"])
+        .get(f"/c/{desk.community.slug}/dashboard/", {"period": "2015"})
+        .content.decode()
+    )
+    assert 'id="to-date"' not in page and "截至" not in page.split("<h1")[1].split("</h1>")[0]

@@ -8,7 +8,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from community.models import Membership
+from community.models import Community, Membership, Organisation
 from tests import factories
 from tests.reports.conftest import Desk, at
 
@@ -124,3 +124,30 @@ def test_queries_do_not_grow_with_communities(world, page_as, django_assert_max_
     assert counts[0] == counts[1]
     with django_assert_max_num_queries(8):
         client.get("/street/?period=2015")
+
+
+def test_one_table_per_street_office_ranked_within_it(world, officer, page_as):
+    """a and b belong to 新华街道办事处, c to none: two tables, c unranked in its own."""
+    office = factories.OrganisationFactory(
+        name="新华街道办事处", kind=Organisation.Kind.STREET_OFFICE
+    )
+    Community.objects.filter(pk__in=[world.a.community.pk, world.b.community.pk]).update(
+        street_office=office
+    )
+    page = page_as(officer).get("/street/?period=2015").content.decode()
+    sections = re.findall(r'data-office="([^"]*)">(.*?)</table>', page, re.S)
+    assert [name for name, _body in sections] == ["新华街道办事处", ""]
+    assert [slug for slug, _rank, _cell in table(sections[0][1])] == ["a-community", "b-community"]
+    assert table(sections[1][1]) == [("c-community", "—", "100.0 % n=2")]
+    # Short headings, the full label as their tooltip; instants with their time zone.
+    assert 'title="按时办结率"' in page and "(Asia/Shanghai)" in page
+
+
+def test_default_period_is_the_latest_year_with_data(officer, page_as):
+    page = page_as(officer).get("/street/").content.decode()
+    assert '<option value="2015" selected>' in page
+    assert [slug for slug, _rank, _cell in table(page)] == [
+        "a-community",
+        "b-community",
+        "c-community",
+    ]

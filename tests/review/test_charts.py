@@ -1,11 +1,15 @@
 """reports/charts.py: inert SVG markup and the one display rule of a value."""
 
+import datetime as dt
 import re
 
 import pytest
 from django.utils import translation
 
 from reports.charts import bars_svg, trend_svg, value_format
+from reports.models import MetricValue
+from reports.periods import Period
+from reports.review.selectors import trend_value
 
 
 def test_trend_svg_is_inert_and_keeps_text_escaped():
@@ -42,3 +46,35 @@ def test_bars_svg_lists_every_label():
 def test_value_format(value, unit, expected):
     with translation.override("en"):
         assert value_format(value, unit) == expected
+
+
+def _label_ys(svg: str, labels: list[str]) -> list[float]:
+    return [
+        float(re.search(rf'<text x="[-\d.]+" y="([\d.]+)"[^>]*>{label}</text>', svg)[1])
+        for label in labels
+    ]
+
+
+def test_horizontal_bars_keep_the_table_order_and_room_for_cjk_labels():
+    bars = [("邻里纠纷调解服务", 0.55), ("环境卫生", 0.6), ("门禁对讲", 0.7)]
+    svg = bars_svg(bars, title="满意率最低的类别", unit="fraction")
+    ys = _label_ys(svg, [label for label, _ in bars])
+    assert ys == sorted(ys)  # the first row of the table is the top bar
+    left = float(re.search(r'transform="translate\(([\d.]+), ', svg)[1])
+    # Labels end 5 px left of the plot: 8 CJK characters of 11 px need 88 px.
+    assert left >= 88 + 5
+
+
+def test_count_axes_have_whole_number_ticks():
+    svg = trend_svg([("1月", 3), ("2月", 8), ("3月", None)], title="活动场次", unit="count")
+    ticks = re.findall(r">([\d.,]+)</text>", svg)
+    assert "8" in ticks and not any("." in tick for tick in ticks)
+
+
+def test_a_month_after_as_of_is_a_gap_not_zero():
+    as_of = dt.datetime(2026, 11, 29, 4, tzinfo=dt.UTC)  # 12:00 in Shanghai
+    november, december = Period.parse("2026-11"), Period.parse("2026-12")
+    stored = {m: MetricValue(value=0, unit="count", n=0, as_of=as_of) for m in (november, december)}
+    assert trend_value(november, stored[november], "Asia/Shanghai") == 0
+    assert trend_value(december, stored[december], "Asia/Shanghai") is None
+    assert trend_value(november, None, "Asia/Shanghai") is None
