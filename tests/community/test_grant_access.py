@@ -1,3 +1,5 @@
+import io
+
 import pytest
 from django.core.management import CommandError, call_command
 
@@ -35,3 +37,18 @@ def test_grant_access_names_what_is_missing(db):
         )
     with pytest.raises(CommandError, match="nobody"):
         call_command("grant_access", "--community", "x", "--user", "nobody", "--role", "resident")
+
+
+def test_grant_access_reports_in_the_sites_language(db):
+    community = factories.CommunityFactory(slug="here")
+    factories.UserFactory(username="someone")
+    out = io.StringIO()
+    call_command(
+        "grant_access", "--community", "here", "--user", "someone", "--role", "resident", stdout=out
+    )
+    assert out.getvalue() == "someone 已在 1 个社区担任居民。\n"
+    assert Membership.objects.filter(community=community, role="resident").count() == 1
+    with pytest.raises(CommandError, match="没有名为“nobody”的用户。"):
+        call_command(
+            "grant_access", "--community", "here", "--user", "nobody", "--role", "resident"
+        )

@@ -135,5 +135,7 @@ def test_one_account_per_role_with_the_demo_password(seeded, client):
 
 def test_it_says_how_to_log_in(seeded):
     assert "http://127.0.0.1:8000/" in seeded
-    assert f"Password of every demo account: {PASSWORD}" in seeded
+    assert f"所有演示账号的密码：{PASSWORD}" in seeded
+    assert "  admin      平台管理员（Django 管理后台在 /admin/）" in seeded
+    assert "platform operator" not in seeded and "Communities" not in seeded
     assert "residents.demo.seed: 2,556 households" in seeded

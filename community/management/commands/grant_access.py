@@ -1,4 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from community.models import Community, Membership, User
 from community.services import membership_grant
@@ -20,13 +22,27 @@ class Command(BaseCommand):
     def handle(self, *args, user, role, community, street_office, **options):
         account = User.objects.filter(username=user).first()
         if account is None:
-            raise CommandError(f"No user named {user!r}.")
+            raise CommandError(_("No user named “%(user)s”.") % {"user": user})
         if community:
             communities = list(Community.objects.filter(slug=community))
         else:
             communities = list(Community.objects.filter(street_office__name=street_office))
         if not communities:
-            raise CommandError(f"No community found for {community or street_office!r}.")
+            raise CommandError(
+                _("No community found for “%(name)s”.") % {"name": community or street_office}
+            )
         for target in communities:
             membership_grant(community=target, user=account, role=role)
-        self.stdout.write(f"{account.username} is {role} in {len(communities)} communities.")
+        # Output in the site's language (LANGUAGE_CODE), as the role names are.
+        self.stdout.write(
+            ngettext(
+                "%(user)s is %(role)s in %(count)d community.",
+                "%(user)s is %(role)s in %(count)d communities.",
+                len(communities),
+            )
+            % {
+                "user": account.username,
+                "role": Membership.Role(role).label,
+                "count": len(communities),
+            }
+        )

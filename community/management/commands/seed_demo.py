@@ -3,6 +3,7 @@ import time
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _
 
 from community.demo import ACCOUNTS, ADMIN_USERNAME, PASSWORD, demo_communities
 
@@ -29,14 +30,23 @@ class Command(BaseCommand):
             for path in GENERATORS:
                 summary = import_string(path)()
                 self.stdout.write(f"{path}: {summary}")
+        # The closing lines in the site's language (LANGUAGE_CODE), as the role names are.
         self.stdout.write(
-            self.style.SUCCESS(f"Demo data ready in {time.monotonic() - started:.1f} s")
+            self.style.SUCCESS(
+                _("Demo data ready in %(seconds).1f s") % {"seconds": time.monotonic() - started}
+            )
         )
-        self.stdout.write("\nOpen http://127.0.0.1:8000/ and log in with one of these accounts:")
+        self.stdout.write(
+            "\n" + _("Open http://127.0.0.1:8000/ and log in with one of these accounts:")
+        )
         for account in ACCOUNTS:
             self.stdout.write(f"  {account.username:<10} {account.role.label}")
-        self.stdout.write(f"  {ADMIN_USERNAME:<10} platform operator (Django admin at /admin/)")
-        self.stdout.write(f"Password of every demo account: {PASSWORD}")
         self.stdout.write(
-            "Communities: " + ", ".join(f"{c.name} (/c/{c.slug}/)" for c in demo_communities())
+            f"  {ADMIN_USERNAME:<10} " + _("platform operator (Django admin at /admin/)")
         )
+        self.stdout.write(
+            _("Password of every demo account: %(password)s") % {"password": PASSWORD}
+        )
+        self.stdout.write(_("Communities:"))
+        for community in demo_communities():
+            self.stdout.write(f"  {community.name}  /c/{community.slug}/")
