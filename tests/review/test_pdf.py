@@ -4,6 +4,7 @@ Rendering costs about a second, so the review is rendered once here."""
 
 import itertools
 import subprocess
+from pathlib import Path
 
 import pytest
 from weasyprint import HTML
@@ -17,6 +18,7 @@ HOSTILE = (
     '<img src="file:///etc/passwd">\n'
     '<link rel="stylesheet" href="http://127.0.0.1:9/steal.css">'
 )
+ROOT = Path(__file__).resolve().parents[2]
 PRINT_CSS = f"{pdf.ORIGIN}/static/reports/review/print.css"
 
 
@@ -103,3 +105,20 @@ def test_fetcher_refuses_paths_outside_the_static_roots(url):
     with pytest.raises(pdf.FetchRefused):
         fetcher.fetch(url)
     assert fetcher.refused == [url]
+
+
+def test_no_table_row_is_stranded_alone_at_a_page_top():
+    """Tables of 30 to 59 rows after a heading: whatever the length, no page holds a single
+    row of the table (print.css keeps the last row with the one before, the first with the
+    header)."""
+    css = (ROOT / "reports/static/reports/review/print.css").read_text()
+    for rows in range(30, 60):
+        body = "".join(f"<tr><th>r{i:03d}x</th><td class='num'>{i}</td></tr>" for i in range(rows))
+        html = (
+            f"<style>{css}</style><h2>T</h2><p style='height: {rows * 2}mm'></p>"
+            f"<h4>R</h4><table class='records'><thead><tr><th>H</th><th>V</th></tr></thead>"
+            f"<tbody>{body}</tbody></table>"
+        )
+        pages = pdf_text(HTML(string=html).write_pdf()).split("\f")
+        per_page = [page.count("x\n") + page.count("x ") for page in pages if page.strip()]
+        assert 1 not in per_page, (rows, per_page)
