@@ -1,4 +1,8 @@
-"""manage.py compute_metrics --community SLUG --period 2015 [--as-of ISO] [--json]"""
+"""manage.py compute_metrics --community SLUG --period 2015 [--as-of ISO] [--json]
+
+Without --json: a table of every figure, its translated label next to its key, the value in its
+unit as the pages show it (reports.charts.value_format), and the reasons records were left out,
+translated (reports.review.selectors.REASONS)."""
 
 import json
 from datetime import datetime
@@ -10,8 +14,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from community.models import Community
+from reports.charts import number_format, value_format
 from reports.metrics import metric_label
 from reports.periods import Period
+from reports.review.selectors import reasons_text
 from reports.services import metrics_compute
 
 
@@ -79,18 +85,14 @@ def _table(figures: dict[str, dict]) -> str:
         )
     ]
     for key, f in figures.items():
-        shown = "—" if f["value"] is None else f"{f['value']:.4g}"
-        if f["unit"] == "fraction" and f["value"] is not None:
-            shown = f"{100 * f['value']:.1f} %"
-        left_out = ", ".join(f"{reason} {n}" for reason, n in f["excluded"].items())
         rows.append(
             (
                 f"{metric_label(key)} ({key})",
-                shown,
-                "" if f["numerator"] is None else f"{f['numerator']:g}",
-                "" if f["denominator"] is None else f"{f['denominator']:g}",
-                "" if f["n"] is None else str(f["n"]),
-                left_out,
+                value_format(f["value"], f["unit"]),
+                _number(f["numerator"]),
+                _number(f["denominator"]),
+                _number(f["n"]),
+                ", ".join(f"{reason} {n:,}" for reason, n in reasons_text(f["excluded"])),
             )
         )
     widths = [max(_width(row[i]) for row in rows) for i in range(len(rows[0]))]
@@ -99,6 +101,13 @@ def _table(figures: dict[str, dict]) -> str:
         cells = zip(row, widths, strict=True)
         lines.append("  ".join(cell + " " * (width - _width(cell)) for cell, width in cells))
     return "\n".join(lines)
+
+
+def _number(number: float | None) -> str:
+    """A numerator, denominator or n: thousands separators, one decimal when not whole."""
+    if number is None:
+        return ""
+    return f"{int(number):,}" if float(number).is_integer() else number_format(number)
 
 
 def _width(text: str) -> int:
