@@ -97,3 +97,16 @@ def test_the_skip_link_is_the_first_stop_and_jumps_to_the_content(logged_in_page
     skip.press("Enter")
     expect(page).to_have_url(re.compile(r"#main$"))
     expect(page.locator("main")).to_be_focused()
+
+
+def test_on_a_phone_the_section_row_shows_that_it_scrolls(logged_in_page, world, staff):
+    """The community sections overflow a phone's width: the row scrolls sideways with a
+    shadow at the edge that hides items (right first, then left once scrolled)."""
+    page = logged_in_page(staff, phone=True)
+    page.goto(f"/c/{world.a.community.slug}/")
+    row = page.locator("#community-nav")
+    sizes = row.evaluate("el => [el.scrollWidth, el.clientWidth]")
+    assert sizes[0] > sizes[1]  # more items than fit
+    assert row.evaluate("el => getComputedStyle(el).overflowX") == "auto"
+    layers = row.evaluate("el => getComputedStyle(el).backgroundImage")
+    assert layers.count("radial-gradient") == 2 and layers.count("linear-gradient") == 2
