@@ -4,7 +4,7 @@ show (`review_data`), from stored metric values and the community's records."""
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Count
+from django.db.models import Count, F, Q
 from django.db.models.fields.json import KT
 from django.http import Http404
 from django.utils import formats, timezone
@@ -137,6 +137,7 @@ class FigureRow:
     change_text: str
     shows_n: bool
     left_out: list[tuple[str, int]]
+    note: str = ""
 
 
 @dataclass
@@ -209,6 +210,7 @@ def review_data(*, community: Community, year: int, review: AnnualReview) -> Rev
         this, last, [stored.get(m.key, {}) for m in months], months, community.timezone
     )
     _add_records(blocks, community, start, end)
+    _note_response_at_resolution(blocks, community, start, end)
     challenges, charts = _challenges(community, this, start, end)
     any_value = next(iter(this.values()), None)
     return ReviewData(
@@ -311,6 +313,35 @@ def trend_value(month: Period, value: MetricValue | None, tz: str) -> float | No
     if value is None or month.bounds(tz)[0] > value.as_of:
         return None
     return value.value
+
+
+# Response figures that equal the resolution when a ticket's first response is its resolution.
+RESPONSE_KEYS = ("tickets.response_minutes.median", "tickets.response_minutes.p90")
+
+
+def _note_response_at_resolution(blocks: list[Block], community: Community, start, end) -> None:
+    """When most tickets of the year with a first response were first answered by their
+    resolution (imported tickets have no separate reply: resolving counts as the first
+    response, METRICS.md), say so under the response figures. One query."""
+    found = Ticket.objects.filter(
+        community=community,
+        submitted_at__gte=start,
+        submitted_at__lt=end,
+        first_response_at__isnull=False,
+    ).aggregate(
+        answered=Count("id"),
+        at_resolution=Count("id", filter=Q(resolved_at=F("first_response_at"))),
+    )
+    if not found["answered"] or 2 * found["at_resolution"] <= found["answered"]:
+        return
+    note = _(
+        "%(share)s of these tickets had no response before their resolution (imported "
+        "tickets have none): their response time is their resolution time."
+    ) % {"share": value_format(found["at_resolution"] / found["answered"], "fraction")}
+    for block in blocks:
+        for row in block.figures:
+            if row.key in RESPONSE_KEYS:
+                row.note = note
 
 
 def _local(instant: dt.datetime | None, community: Community, fmt: str = "Y-m-d H:i") -> str:

@@ -16,6 +16,7 @@ from tests import factories
 from tests.reports.conftest import Desk, at
 from tests.review.conftest import SH, YEAR
 from tickets.models import Ticket, TicketEvent
+from tickets.services import event_apply
 
 R = Membership.Role
 READERS = {R.COMMITTEE_STAFF, R.PROPERTY_MANAGER, R.OWNERS_COMMITTEE, R.EVALUATOR, R.STREET_OFFICER}
@@ -241,3 +242,34 @@ def test_page_queries_are_bounded_with_many_rows(
     with django_assert_max_num_queries(20):
         response = client.get(url("review", community, year=YEAR))
     assert response.status_code == 200 and "会议39" in response.content.decode()
+
+
+def test_a_note_says_when_response_time_is_the_resolution_time(world, page_as):
+    """Three tickets of 2015 first answered by their resolution, one answered before: 75.0 %
+    (more than half) -> the note under both response figures; none under other figures."""
+    community = world.a.community
+    desk = Desk(community)
+    written = [
+        desk.ticket(t, ("resolved", t.replace(hour=12)))
+        for t in (at(YEAR, 3, day, 9, tz=SH) for day in (1, 2, 3))
+    ]
+    t = at(YEAR, 4, 1, 9, tz=SH)
+    written.append(
+        desk.ticket(t, ("accepted", t.replace(hour=10)), ("resolved", t.replace(hour=12)))
+    )
+    for ticket in written:  # the derived columns, as the ticket services keep them
+        for event in TicketEvent.objects.filter(ticket=ticket).order_by("at", "id"):
+            event_apply(ticket, event)
+        ticket.save()
+    services.review_figures_compute(community=community, year=YEAR)
+    response = page_as(world.a.users[R.EVALUATOR]).get(url("review", community, year=YEAR))
+    notes = {
+        row.key: row.note for block in response.context["data"].blocks for row in block.figures
+    }
+    expected = (
+        "这些诉求中有 75.0 % 在办结前没有单独的响应（导入的诉求没有）：其响应时长即办理时长。"
+    )
+    assert notes["tickets.response_minutes.median"] == expected
+    assert notes["tickets.response_minutes.p90"] == expected
+    assert notes["tickets.closure_rate"] == ""
+    assert response.content.decode().count('data-note="response"') == 2
