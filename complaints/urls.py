@@ -28,4 +28,5 @@ nav.register(
     resource="dispute",
     section="records",
     icon="people",
+    description=_("Neighbour disputes, mediation sessions and their outcome"),
 )

@@ -105,12 +105,55 @@ router.register(
 router.register("service-uses", api.ServiceUseViewSet, basename="service-use")
 api_urlpatterns = router.urls
 
-for url_name, label, resource, icon in [
-    ("facility-list", _("Facilities"), "facility", "tools"),
-    ("sanitation-list", _("Garbage clearance"), "sanitation_run", "trash"),
-    ("patrol-list", _("Patrol rounds"), "patrol_round", "shield-check"),
-    ("hygiene-list", _("Hygiene inspections"), "hygiene_inspection", "clipboard-check"),
-    ("hazard-list", _("Hazards"), "hazard", "exclamation-triangle"),
-    ("service-list", _("Convenience services"), "convenience_service", "basket"),
+for url_name, label, resource, icon, description in [
+    (
+        "facility-list",
+        _("Facilities"),
+        "facility",
+        "tools",
+        _("Elevators, fire equipment, lighting: status history and maintenance"),
+    ),
+    (
+        "sanitation-list",
+        _("Garbage clearance"),
+        "sanitation_run",
+        "trash",
+        _("Scheduled clearance runs, due and done"),
+    ),
+    (
+        "patrol-list",
+        _("Patrol rounds"),
+        "patrol_round",
+        "shield-check",
+        _("Security patrols over planned checkpoints"),
+    ),
+    (
+        "hygiene-list",
+        _("Hygiene inspections"),
+        "hygiene_inspection",
+        "clipboard-check",
+        _("Quarterly inspections with score and grade"),
+    ),
+    (
+        "hazard-list",
+        _("Hazards"),
+        "hazard",
+        "exclamation-triangle",
+        _("Find, rectify, re-inspect"),
+    ),
+    (
+        "service-list",
+        _("Convenience services"),
+        "convenience_service",
+        "basket",
+        _("Services offered, their uses and ratings"),
+    ),
 ]:
-    nav.register(f"property_ops:{url_name}", label, resource=resource, section="records", icon=icon)
+    nav.register(
+        f"property_ops:{url_name}",
+        label,
+        resource=resource,
+        section="records",
+        icon=icon,
+        description=description,
+    )

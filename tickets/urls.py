@@ -77,6 +77,7 @@ nav.register(
     resource="complaint",
     section="tickets",
     icon="megaphone",
+    description=_("The complaints queue: dispatch, supervise, resolve"),
 )
 nav.register(
     "tickets:work-order-list",
@@ -84,4 +85,5 @@ nav.register(
     resource="work_order",
     section="tickets",
     icon="tools",
+    description=_("Repair requests and work orders: dispatch and follow to done"),
 )
