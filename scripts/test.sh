@@ -22,12 +22,21 @@ fi
 # system user) so it also works where PostgreSQL asks TCP clients for a password (Debian's default).
 if [[ -z "${DATABASE_URL:-}" ]]; then
   export DATABASE_URL=postgres://gongzhi:gongzhi@127.0.0.1:5432/gongzhi
+  AS_POSTGRES=(sudo -u postgres)
+  [[ $(id -u) -eq 0 ]] && AS_POSTGRES=(runuser -u postgres --)
   if ! psql "postgres://gongzhi:gongzhi@127.0.0.1:5432/postgres" -qc 'select 1' >/dev/null 2>&1; then
     echo "Creating the PostgreSQL role gongzhi"
-    AS_POSTGRES=(sudo -u postgres)
-    [[ $(id -u) -eq 0 ]] && AS_POSTGRES=(runuser -u postgres --)
     "${AS_POSTGRES[@]}" psql -qc "CREATE ROLE gongzhi LOGIN CREATEDB PASSWORD 'gongzhi'"
   fi
+  if [[ -z $("${AS_POSTGRES[@]}" psql -qAt -c "SELECT 1 FROM pg_database WHERE datname = 'gongzhi'") ]]; then
+    "${AS_POSTGRES[@]}" createdb -O gongzhi gongzhi
+  fi
+  # Test databases left by a run under another role cannot be recreated by this one.
+  stale=$("${AS_POSTGRES[@]}" psql -qAt -c "SELECT datname FROM pg_database WHERE datname LIKE 'test\_gongzhi%' AND pg_get_userbyid(datdba) <> 'gongzhi'")
+  for db in $stale; do
+    echo "Dropping the stale test database $db"
+    "${AS_POSTGRES[@]}" psql -qc "DROP DATABASE \"$db\" WITH (FORCE)"
+  done
 fi
 
 PY=.venv/bin/python
