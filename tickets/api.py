@@ -250,7 +250,11 @@ class _TicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Community
             ticket=ticket, user=request.user, roles=self.tenancy.roles, single=False
         )
         events = selectors.ticket_event_list(ticket=ticket)
-        context = {"hidden": level == selectors.HIDDEN}
+        context = {
+            "hidden": level == selectors.HIDDEN,
+            "ticket": ticket,
+            "roles": self.tenancy.roles,
+        }
         return Response(TicketEventSerializer(events, many=True, context=context).data)
 
     @extend_schema(request=NoteSerializer, responses=TicketSerializer)

@@ -150,6 +150,16 @@ def ticket_event_list(*, ticket: Ticket) -> QuerySet[TicketEvent]:
     )
 
 
+def event_is_private(*, event: TicketEvent, ticket: Ticket, roles: frozenset[str]) -> bool:
+    """True when a non-staff viewer of `ticket` must see neither the actor nor the note of
+    `event`: an event by the submitter of another ticket merged into this one (someone else)."""
+    return (
+        event.actor_kind == TicketEvent.ActorKind.SUBMITTER
+        and event.ticket_id != ticket.pk
+        and not roles & STAFF_ROLES
+    )
+
+
 def ticket_identity(*, ticket: Ticket, user: User, roles: frozenset[str], single: bool) -> str:
     """FULL, MASKED or HIDDEN (module docstring). `single`: the viewer is looking at this one
     ticket (its page or API detail), the only place the assignee sees the full phone."""

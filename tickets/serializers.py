@@ -258,6 +258,7 @@ class TicketEventSerializer(ModelSerializer):
 
     ticket_number = serializers.CharField(source="ticket.number")
     actor = serializers.SerializerMethodField()
+    note = serializers.SerializerMethodField()
 
     class Meta:
         model = TicketEvent
@@ -279,9 +280,20 @@ class TicketEventSerializer(ModelSerializer):
 
     @extend_schema_field(_Named(allow_null=True))
     def get_actor(self, event):
-        if event.actor_kind == TicketEvent.ActorKind.SUBMITTER and self.context.get("hidden"):
+        submitter = event.actor_kind == TicketEvent.ActorKind.SUBMITTER
+        if submitter and (self.context.get("hidden") or self._private(event)):
             return None
         return _person(event.actor)
+
+    def get_note(self, event) -> str:
+        return "" if self._private(event) else event.note
+
+    def _private(self, event) -> bool:
+        ticket = self.context.get("ticket")
+        roles = self.context.get("roles", frozenset())
+        return ticket is not None and selectors.event_is_private(
+            event=event, ticket=ticket, roles=roles
+        )
 
 
 class TicketSubmitSerializer(serializers.Serializer):

@@ -596,14 +596,12 @@ class TicketDetailView(TicketPage, View):
         org_ids = {e.data.get("organisation") for e in events} - {None}
         users = User.objects.in_bulk(user_ids) if user_ids else {}
         orgs = Organisation.objects.in_bulk(org_ids) if org_ids else {}
-        slug, staff = self.community.slug, bool(self.roles & selectors.STAFF_ROLES)
+        slug = self.community.slug
         entries = []
         for event in events:
             data = event.data
             by_submitter = event.actor_kind == TicketEvent.ActorKind.SUBMITTER
-            # The submitter of a ticket merged into this one is someone else: a resident
-            # reading this page sees neither their name nor what they wrote.
-            private = by_submitter and event.ticket_id != ticket.pk and not staff
+            private = selectors.event_is_private(event=event, ticket=ticket, roles=self.roles)
             if by_submitter and (level == selectors.HIDDEN or private):
                 actor = _("Submitter")
             elif event.actor is None:
