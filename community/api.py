@@ -19,8 +19,9 @@ from .tenancy import method_action, tenancy_resolve
 
 class JSONParser(parsers.JSONParser):
     """JSON bodies, refused with a translated 400 when they are not JSON in UTF-8, or when a
-    string holds a lone surrogate (`"\\ud800"`): such text can be neither stored nor echoed back
-    in an error message, and would answer 500. That error names the top-level key holding it."""
+    string holds a lone surrogate (`"\\ud800"`, which can be neither stored nor echoed back in
+    an error message) or a NUL (which PostgreSQL cannot store): either would answer 500 where
+    no field checks it. That error names the top-level key holding it."""
 
     def parse(self, stream, media_type=None, parser_context=None):
         try:
@@ -40,21 +41,33 @@ class JSONParser(parsers.JSONParser):
         else:
             items = [(api_settings.NON_FIELD_ERRORS_KEY, data)]
         for name, value in items:
-            if _has_surrogate(value):
-                name = name if not _has_surrogate(name) else api_settings.NON_FIELD_ERRORS_KEY
-                raise serializers.ValidationError(
-                    {name: [_("The text contains a character that is not valid Unicode.")]}
-                )
+            for found, message in UNSTORABLE:
+                if _holds(value, found):
+                    key = api_settings.NON_FIELD_ERRORS_KEY if _holds(name, found) else name
+                    raise serializers.ValidationError({key: [message]})
         return data
 
 
-def _has_surrogate(value) -> bool:
+# Characters no text column can hold: what finds them in a string, and the error.
+UNSTORABLE = [
+    (
+        lambda text: any("\ud800" <= c <= "\udfff" for c in text),
+        _("The text contains a character that is not valid Unicode."),
+    ),
+    (
+        lambda text: "\x00" in text,
+        _("The text contains a NUL character (U+0000), which cannot be stored."),
+    ),
+]
+
+
+def _holds(value, found) -> bool:
     if isinstance(value, str):
-        return any("\ud800" <= c <= "\udfff" for c in value)
+        return found(value)
     if isinstance(value, dict):
-        return any(_has_surrogate(k) or _has_surrogate(v) for k, v in value.items())
+        return any(_holds(k, found) or _holds(v, found) for k, v in value.items())
     if isinstance(value, list | tuple):
-        return any(_has_surrogate(v) for v in value)
+        return any(_holds(v, found) for v in value)
     return False
 
 

@@ -195,7 +195,8 @@ def _csv_rows(text: str) -> list[tuple[int, list[str]]]:
         dialect = csv.excel
     rows = []
     for number, cells in enumerate(csv.reader(io.StringIO(text), dialect), start=1):
-        cells = [c.strip() for c in cells]
+        # PostgreSQL cannot store NUL: dropped here, so a dry run and its commit agree.
+        cells = [c.replace("\x00", "").strip() for c in cells]
         if any(cells):
             rows.append((number, cells))
     return rows

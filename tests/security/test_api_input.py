@@ -5,11 +5,16 @@ Findings pinned here:
 - A lone surrogate in a JSON string (`"\\ud800"`) answered 500: a choice field echoes the value
   in its error message, which the UTF-8 renderer cannot encode.
 - A malformed JSON body answered DRF's English "JSON parse error - ..." in a Chinese interface.
+- A NUL character in a JSON value that no CharField checks (a free-text survey answer) answered
+  500: PostgreSQL cannot store U+0000.
 - A naive instant near 0001-01-01 answered 500: DRF's DateTimeField lets the overflow of its
   UTC check through (the aware path is caught, the naive one is not).
 """
 
+import datetime
+
 import pytest
+from django.utils import timezone
 from rest_framework import serializers
 from rest_framework.test import APIClient
 
@@ -19,6 +24,7 @@ from tests.tickets.conftest import make_categories
 from tickets.models import TicketKind
 
 Role = Membership.Role
+HOUR = datetime.timedelta(hours=1)
 
 
 def url(side, path):
@@ -166,3 +172,29 @@ def test_every_writable_instant_of_the_api_is_an_instant_field():
                     if not isinstance(field, InstantField)
                 ]
     assert plain == []
+
+
+# --- NUL characters --------------------------------------------------------------------------
+
+
+def test_nul_in_a_free_text_survey_answer_is_a_400_and_saves_nothing(world, api_as):
+    from community.models import SurveyResponse
+    from community.records import services
+
+    now = timezone.now()
+    survey = services.survey_save(
+        community=world.a.community,
+        survey=None,
+        data={"title": "意见征集", "opens_at": now - HOUR, "closes_at": now + HOUR},
+        questions=[{"kind": "free_text", "text": "还有什么建议？"}],
+    )
+    question = survey.questions.get()
+    resident = api_as(world.a.users[Role.RESIDENT])
+    response = resident.post(
+        url(world.a, f"surveys/{survey.pk}/answer/"),
+        {"answers": {str(question.pk): "多装\u0000路灯"}},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert response.json() == {"answers": ["文本中含有无法保存的空字符（U+0000）。"]}
+    assert not SurveyResponse.objects.filter(survey=survey).exists()
