@@ -22,6 +22,8 @@ from community.models import (
     VolunteerTeam,
 )
 
+from . import selectors
+
 
 class RecordFilter(django_filters.FilterSet):
     """Base: `q` searches `search_fields` (icontains, any of them)."""
@@ -67,6 +69,15 @@ class AgendaTopicFilter(RecordFilter):
 
 class OpinionFilter(RecordFilter):
     search_fields = ("content", "submitter_name", "decision_reason")
+
+    def search(self, queryset, name, value):
+        # Searching by name would tell a reader who may not see names who gave an opinion.
+        if not selectors.opinion_identifies(tenancy=self.request.tenancy, user=self.request.user):
+            return queryset.filter(
+                Q(content__icontains=value.strip()) | Q(decision_reason__icontains=value.strip())
+            )
+        return super().search(queryset, name, value)
+
     date_from, date_to = _period("received_at")
 
     class Meta:

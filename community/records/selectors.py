@@ -120,6 +120,16 @@ def opinion_get(*, community: Community, user: User, roles, pk) -> Opinion:
     return _get(opinion_list(community=community, user=user, roles=roles), pk)
 
 
+def opinion_identifies(*, tenancy, user: User, opinion: Opinion | None = None) -> bool:
+    """Whether the viewer sees who gave an opinion (`submitter_name`, and searching by it):
+    those who decide opinions (committee staff), and the submitter their own. Evaluators, the
+    owners' committee and the property manager read opinions without the name, as they read
+    tickets (tickets.selectors.ticket_identity)."""
+    return tenancy.can("agenda_topic", "write") or (
+        opinion is not None and opinion.submitter_id == user.pk
+    )
+
+
 # --- activities and volunteers ---------------------------------------------------------------
 
 

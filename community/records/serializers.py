@@ -33,7 +33,7 @@ from community.models import (
 )
 from residents.identifiers import phone_mask
 
-from . import forms
+from . import forms, selectors
 
 
 class OrganisationField(serializers.PrimaryKeyRelatedField):
@@ -134,6 +134,15 @@ class OpinionSerializer(ModelSerializer):
         ]
         read_only_fields = ["decision", "decision_reason", "decided_at", "topic"]
         extra_kwargs = {"channel": {"required": False}, "received_at": {"required": False}}
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        request = self.context["request"]
+        if not selectors.opinion_identifies(
+            tenancy=request.tenancy, user=request.user, opinion=instance
+        ):
+            data["submitter_name"] = ""
+        return data
 
 
 class OpinionDecisionSerializer(serializers.Serializer):

@@ -102,7 +102,9 @@ class RecordListView(RecordPage, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        filterset = self.filterset_class(self.request.GET, queryset=self.queryset())
+        filterset = self.filterset_class(
+            self.request.GET, queryset=self.queryset(), request=self.request
+        )
         page = Paginator(filterset.qs, self.paginate_by).get_page(self.request.GET.get("page"))
         query = self.request.GET.copy()
         query.pop("page", None)
@@ -494,13 +496,18 @@ class OpinionDetail(RecordDetailView):
         return [
             (_("Opinion"), o.content),
             (_("Channel"), o.get_channel_display()),
-            (_("Submitter"), o.submitter_name or "—"),
+            (_("Submitter"), (o.submitter_name if self.identifies(o) else "") or "—"),
             (_("Received at"), when(o.received_at)),
             (_("Decision"), o.get_decision_display()),
             (_("Reason"), o.decision_reason or "—"),
             (_("Decided at"), when(o.decided_at)),
             (_("Taken up by topic"), o.topic or "—"),
         ]
+
+    def identifies(self, opinion) -> bool:
+        return selectors.opinion_identifies(
+            tenancy=self.tenancy, user=self.request.user, opinion=opinion
+        )
 
     def can_edit(self, obj):
         return self.tenancy.can("agenda_topic", WRITE)

@@ -9,6 +9,8 @@ Findings pinned here:
   username (a cross-tenant account listing).
 - Survey responses named the answering account and household to evaluators, who read
   de-identified records everywhere else (tickets, disputes).
+- Opinions showed (and searched by) the resident's name to evaluators, the owners' committee
+  and the property manager, who read tickets without it.
 """
 
 import datetime
@@ -236,3 +238,35 @@ def test_evaluator_reads_survey_responses_de_identified(world, records, staff_a,
     assert (single["user"], single["household"]) == (None, None)
     [staff_row] = staff_a.get(url(world.a, "survey-responses/")).json()["results"]
     assert (staff_row["user"], staff_row["household"]) == (resident.pk, world.a.household.pk)
+
+
+# --- opinions are read without the submitter's name by those who do not decide them --------
+
+
+@pytest.mark.parametrize("role", [Role.EVALUATOR, Role.OWNERS_COMMITTEE, Role.PROPERTY_MANAGER])
+def test_opinion_readers_who_do_not_decide_get_no_name(world, records, api_as, page_as, role):
+    opinion = records.a["opinion"]  # given online by a居民
+    user = world.a.users[role]
+    listed = api_as(user).get(url(world.a, "opinions/")).json()["results"]
+    assert [(o["content"], o["submitter_name"]) for o in listed] == [("建议增加充电桩", "")]
+    single = api_as(user).get(url(world.a, f"opinions/{opinion.pk}/")).json()
+    assert single["submitter_name"] == ""
+    assert api_as(user).get(url(world.a, "opinions/"), {"q": "a居民"}).json()["count"] == 0
+    page = page_as(user).get(f"/c/{world.a.community.slug}/opinions/{opinion.pk}/")
+    assert page.status_code == 200
+    assert "建议增加充电桩" in page.content.decode()
+    assert "a居民" not in page.content.decode()
+    searched = page_as(user).get(f"/c/{world.a.community.slug}/opinions/", {"q": "a居民"})
+    assert "建议增加充电桩" not in searched.content.decode()
+
+
+def test_opinion_staff_and_the_submitter_see_the_name(world, records, api_as, page_as):
+    opinion = records.a["opinion"]
+    for role in (Role.COMMITTEE_STAFF, Role.RESIDENT):
+        user = world.a.users[role]
+        single = api_as(user).get(url(world.a, f"opinions/{opinion.pk}/")).json()
+        assert single["submitter_name"] == "a居民"
+        page = page_as(user).get(f"/c/{world.a.community.slug}/opinions/{opinion.pk}/")
+        assert "a居民" in page.content.decode()
+    staff = api_as(world.a.users[Role.COMMITTEE_STAFF])
+    assert staff.get(url(world.a, "opinions/"), {"q": "a居民"}).json()["count"] == 1
