@@ -1,3 +1,4 @@
+import os
 import time
 
 from django.core.management.base import BaseCommand
@@ -37,7 +38,9 @@ class Command(BaseCommand):
             )
         )
         self.stdout.write(
-            "\n" + _("Open http://127.0.0.1:8000/ and log in with one of these accounts:")
+            "\n"
+            + _("Open %(url)s and log in with one of these accounts:")
+            % {"url": f"http://127.0.0.1:{os.environ.get('PORT', '8000')}/"}
         )
         for account in ACCOUNTS:
             self.stdout.write(f"  {account.username:<10} {account.role.label}")
