@@ -35,7 +35,9 @@ def metrics_compute_many(
     *, targets: list[Target], as_of: datetime | None = None
 ) -> dict[Target, dict[str, Figure]]:
     """Compute and store the figures of many (community, period) targets with one set of
-    queries per dimension. Idempotent: a second run with the same as_of overwrites the rows."""
+    queries per dimension. Idempotent: a second run with the same as_of overwrites the rows
+    whose figures changed (on PostgreSQL the others, computed_at included, are left as they
+    are: identical recomputations write nothing)."""
     as_of = as_of or timezone.now()
     found = figures_compute(targets=targets, as_of=as_of)
     _metric_values_store(found, as_of=as_of, computed_at=timezone.now())
@@ -58,7 +60,11 @@ SELECT r.*, %(as_of)s, %(now)s, %(now)s, %(now)s FROM metricvalue_rows r
 ON CONFLICT (community_id, period, key, as_of) DO UPDATE SET
   value = EXCLUDED.value, numerator = EXCLUDED.numerator, denominator = EXCLUDED.denominator,
   n = EXCLUDED.n, excluded = EXCLUDED.excluded, unit = EXCLUDED.unit,
-  computed_at = EXCLUDED.computed_at, updated_at = EXCLUDED.updated_at;
+  computed_at = EXCLUDED.computed_at, updated_at = EXCLUDED.updated_at
+WHERE ({table}.value, {table}.numerator, {table}.denominator, {table}.n, {table}.excluded,
+       {table}.unit)
+  IS DISTINCT FROM (EXCLUDED.value, EXCLUDED.numerator, EXCLUDED.denominator, EXCLUDED.n,
+                    EXCLUDED.excluded, EXCLUDED.unit);
 DROP TABLE metricvalue_rows
 """
 

@@ -59,11 +59,16 @@ def test_compute_stores_every_figure_with_its_counts(march):
 def test_compute_is_an_idempotent_upsert(march):
     metrics_compute(community=march.community, period="2015", as_of=AS_OF)
     rows = MetricValue.objects.count()
+    first = stored(march.community, "2015", "tickets.closure_rate").computed_at
     t = at(2015, 3, 3, 9)
     march.ticket(t, ("accepted", t + H), ("resolved", t + 2 * H))  # a correction of the records
     metrics_compute(community=march.community, period="2015", as_of=AS_OF)
     assert MetricValue.objects.count() == rows
-    assert stored(march.community, "2015", "tickets.closure_rate").value == pytest.approx(2 / 3)
+    closure = stored(march.community, "2015", "tickets.closure_rate")
+    assert (closure.value, closure.computed_at > first) == (pytest.approx(2 / 3), True)
+    # A figure the correction did not change is not written again.
+    unchanged = stored(march.community, "2015", "tickets.ineligible_count")
+    assert (unchanged.value, unchanged.computed_at) == (1, first)
     # Another as_of is another set of rows; the selector reads the newest.
     metrics_compute(community=march.community, period="2015", as_of=at(2015, 3, 2, 3))
     assert MetricValue.objects.count() == 2 * rows
