@@ -8,7 +8,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from community.models import TenantModel
+from community.models import Community, TenantModel
 
 
 class MetricValue(TenantModel):
@@ -19,6 +19,10 @@ class MetricValue(TenantModel):
     code to the number of tickets (or records) left out of the figure for that reason.
     """
 
+    # No index of its own: the unique constraint's leading column serves every lookup by it.
+    community = models.ForeignKey(
+        Community, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
     period = models.CharField(pgettext_lazy("reporting period", "Period"), max_length=7)
     key = models.CharField(_("Metric"), max_length=160)
     as_of = models.DateTimeField(_("As of"))
