@@ -774,7 +774,7 @@ def ticket_spawn_work_order(
     with _acting("spawn_work_order", ticket=ticket, actor=actor, at=at) as act:
         complaint = act.ticket
         work_order = _create(
-            community=Community.objects.get(pk=complaint.community_id),
+            community=complaint.community,
             actor=actor,
             roles=act.roles,
             kind=TicketKind.WORK_ORDER,

@@ -18,13 +18,10 @@ from rest_framework.response import Response
 from community.api import CommunityViewSet, MatrixPermission
 from community.models import (
     ActivitySignup,
-    DisclosureChannel,
     DrillAction,
-    EmergencyPlan,
     EmergencyPlanRevision,
     SurveyResponse,
     TrainingAttendance,
-    VolunteerTeam,
 )
 from tickets.models import Category, TicketKind
 
@@ -265,11 +262,8 @@ class VolunteerTeamViewSet(EditableRecordViewSet):
         return selectors.volunteer_team_list(community=self.community)
 
     def save(self, serializer, instance):
-        team = services.record_save(
-            community=self.community,
-            instance=instance or VolunteerTeam(),
-            data=serializer.validated_data,
-        )
+        # Read back through the selector for the annotations the list serializer shows.
+        team = super().save(serializer, instance)
         return selectors.volunteer_team_get(
             community=self.community, user=self.request.user, pk=team.pk
         )
@@ -300,13 +294,6 @@ class DisclosureChannelViewSet(EditableRecordViewSet):
 
     def records(self):
         return selectors.disclosure_channel_list(community=self.community)
-
-    def save(self, serializer, instance):
-        return services.record_save(
-            community=self.community,
-            instance=instance or DisclosureChannel(),
-            data=serializer.validated_data,
-        )
 
 
 class DisclosureViewSet(RecordViewSet):
@@ -473,11 +460,8 @@ class EmergencyPlanViewSet(EditableRecordViewSet):
         return selectors.emergency_plan_list(community=self.community)
 
     def save(self, serializer, instance):
-        plan = services.record_save(
-            community=self.community,
-            instance=instance or EmergencyPlan(),
-            data=serializer.validated_data,
-        )
+        # Read back through the selector for the annotations the list serializer shows.
+        plan = super().save(serializer, instance)
         return selectors.emergency_plan_get(
             community=self.community, user=self.request.user, pk=plan.pk
         )
@@ -493,13 +477,6 @@ class PlanRevisionViewSet(EditableRecordViewSet):
     def records(self):
         return EmergencyPlanRevision.objects.filter(community=self.community).order_by(
             "-revised_on", "-id"
-        )
-
-    def save(self, serializer, instance):
-        return services.record_save(
-            community=self.community,
-            instance=instance or EmergencyPlanRevision(),
-            data=serializer.validated_data,
         )
 
 

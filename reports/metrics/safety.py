@@ -18,7 +18,7 @@ from property_ops.models import Hazard, HazardInspection, HazardStep, PatrolVisi
 
 from .base import Figure, Target, count, rate
 from .records import IN_PERIOD, RUNNING, params, percentiles, read, timing
-from .tickets import EPOCH, SKEW_SECONDS, _households
+from .tickets import EPOCH, SKEW_SECONDS, households_at_period_end
 
 LABELS = {
     "safety.patrol_completion_rate": _("Patrol completion rate"),
@@ -118,7 +118,7 @@ def figures(*, targets: list[Target], as_of: datetime) -> dict[Target, dict[str,
     (median, p90). Two statements: the figures, and the households (tickets.py's).
     """
     found = read(_sections(), targets, as_of)
-    households = _households(len(targets), params(targets, as_of))
+    households = households_at_period_end(len(targets), params(targets, as_of))
     return {target: _figures(found[target], households[i]) for i, target in enumerate(targets)}
 
 

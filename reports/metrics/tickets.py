@@ -371,7 +371,7 @@ def _compute(periods: list[Target], as_of: datetime) -> dict[Target, tuple]:
     sums, by_category, by_reason, durations = _read(
         _statement(connection.vendor, len(periods), len({t.community.pk for t in periods})), params
     )
-    households = _households(len(periods), params)
+    households = households_at_period_end(len(periods), params)
     categories: dict[int, dict[int, dict[str, int]]] = defaultdict(dict)
     for (pi, category), category_sums in by_category.items():
         categories[pi][category] = category_sums
@@ -448,7 +448,7 @@ def _read(sql: str, params: dict):
     return sums, by_category, by_reason, durations
 
 
-def _households(n_periods: int, params: dict) -> dict[int, int]:
+def households_at_period_end(n_periods: int, params: dict) -> dict[int, int]:
     """Households registered at each period end (and by as_of) (METRICS.md, Complaint rate)."""
     values = ", ".join(f"({i}, %(c{i})s, %(e{i})s)" for i in range(n_periods))
     sql = (
