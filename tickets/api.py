@@ -178,8 +178,7 @@ class _TicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Community
         return super().handle_exception(exc)
 
     def _detail(self, ticket: Ticket, *, code=status.HTTP_200_OK) -> Response:
-        fresh = selectors.ticket_rows(Ticket.objects.filter(pk=ticket.pk)).get()
-        selectors.ticket_rows_load([fresh])
+        fresh = Ticket.objects.select_related(*selectors.ROW_JOINED).get(pk=ticket.pk)
         context = {**self.get_serializer_context(), "single": True}
         return Response(TicketSerializer(fresh, context=context).data, status=code)
 

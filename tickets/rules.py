@@ -170,6 +170,18 @@ def _time_rule(action: str, ticket: Ticket, at: datetime.datetime) -> str | None
     return None
 
 
+# (kind, status) -> the (action, rule) pairs a person may start from there, in table order.
+_CANDIDATES = {
+    (kind, status): [
+        (action, rule)
+        for action, rule in RULES.items()
+        if rule.who != SYSTEM and kind in rule.kinds and status in rule.sources
+    ]
+    for kind in TicketKind
+    for status in S
+}
+
+
 def allowed_actions(
     ticket: Ticket, actor: User, roles: frozenset[str], at: datetime.datetime
 ) -> list[str]:
@@ -177,10 +189,6 @@ def allowed_actions(
     # The same checks as refusal(), without building a message for every refused action.
     return [
         action
-        for action, rule in RULES.items()
-        if action != "auto_close"
-        and ticket.kind in rule.kinds
-        and ticket.status in rule.sources
-        and _may(rule, ticket, actor, roles)
-        and _time_rule(action, ticket, at) is None
+        for action, rule in _CANDIDATES[ticket.kind, ticket.status]
+        if _may(rule, ticket, actor, roles) and _time_rule(action, ticket, at) is None
     ]

@@ -5,6 +5,7 @@ Every text field is returned as data (JSON strings), never as HTML. Instants are
 with their UTC offset; `paused_seconds` is in seconds.
 """
 
+import datetime
 from collections.abc import Callable
 from functools import cached_property
 from operator import attrgetter
@@ -125,28 +126,42 @@ class TicketSerializer(ModelSerializer):
         ]
         read_only_fields = fields
 
-    def _level(self, ticket: Ticket) -> str:
-        cache = self.context.setdefault("levels", {})
-        if ticket.pk not in cache:
-            cache[ticket.pk] = selectors.ticket_identity(
-                ticket=ticket,
-                user=self.context["request"].user,
-                roles=self.context["roles"],
-                single=self.context.get("single", False),
-            )
-        return cache[ticket.pk]
+    # What every row is written for, read from the context once (a page has 50 rows).
+    @cached_property
+    def _user(self) -> User:
+        return self.context["request"].user
 
-    def _contact(self, ticket: Ticket) -> dict:
-        contacts = self.context.setdefault("contacts", {})
-        if ticket.pk not in contacts:
-            reveal = selectors.ticket_contact_reveal if self.context.get("single") else None
-            level = self._level(ticket)
-            contacts[ticket.pk] = (
-                reveal(ticket=ticket, user=self.context["request"].user, level=level)
-                if reveal
-                else selectors.ticket_contact(ticket=ticket, level=level)
+    @cached_property
+    def _roles(self) -> frozenset[str]:
+        return self.context["roles"]
+
+    @cached_property
+    def _single(self) -> bool:
+        return self.context.get("single", False)
+
+    @cached_property
+    def _now(self):
+        return self.context.get("now") or timezone.now()
+
+    @cached_property
+    def _identities(self) -> dict[int, tuple[str, dict]]:
+        return {}
+
+    def _identity(self, ticket: Ticket) -> tuple[str, dict]:
+        """(identity level, {"name", "phone"}) of the ticket's submitter for this viewer."""
+        found = self._identities.get(ticket.pk)
+        if found is None:
+            level = selectors.ticket_identity(
+                ticket=ticket, user=self._user, roles=self._roles, single=self._single
             )
-        return contacts[ticket.pk]
+            if self._single:
+                contact = selectors.ticket_contact_reveal(
+                    ticket=ticket, user=self._user, level=level
+                )
+            else:
+                contact = selectors.ticket_contact(ticket=ticket, level=level)
+            found = self._identities[ticket.pk] = (level, contact)
+        return found
 
     @extend_schema_field(_CategoryRef)
     def get_category(self, ticket):
@@ -154,20 +169,17 @@ class TicketSerializer(ModelSerializer):
         return {"id": c.pk, "code": c.code, "name": c.name}
 
     def get_submitter_name(self, ticket) -> str:
-        return self._contact(ticket)["name"]
+        return self._identity(ticket)[1]["name"]
 
     def get_submitter_phone(self, ticket) -> str:
-        return self._contact(ticket)["phone"]
+        return self._identity(ticket)[1]["phone"]
 
     def get_is_own(self, ticket) -> bool:
-        return (
-            ticket.submitter_id is not None
-            and ticket.submitter_id == self.context["request"].user.pk
-        )
+        return ticket.submitter_id is not None and ticket.submitter_id == self._user.pk
 
     @extend_schema_field(_Named(allow_null=True))
     def get_household(self, ticket):
-        if ticket.household is None or self._level(ticket) == selectors.HIDDEN:
+        if ticket.household is None or self._identity(ticket)[0] == selectors.HIDDEN:
             return None
         return {"id": ticket.household.pk, "name": ticket.household.room}
 
@@ -191,10 +203,9 @@ class TicketSerializer(ModelSerializer):
         return {"id": o.pk, "name": o.name} if o else None
 
     def get_is_overdue(self, ticket) -> bool:
-        now = self.context.setdefault("now", timezone.now())
         if ticket.status in selectors.CLOSED_STATUSES:
             return False
-        clock = ticket.paused_since or now
+        clock = ticket.paused_since or self._now
         late_response = (
             ticket.first_response_at is None
             and ticket.response_due_at is not None
@@ -206,7 +217,7 @@ class TicketSerializer(ModelSerializer):
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_actions(self, ticket):
         return selectors.ticket_actions(
-            ticket=ticket, user=self.context["request"].user, roles=self.context["roles"]
+            ticket=ticket, user=self._user, roles=self._roles, at=self._now
         )
 
 
@@ -224,15 +235,19 @@ _IDS = frozenset({"parent", "duplicate_of"})
 
 
 class TicketListSerializer(TicketSerializer):
-    """The rows of a queue page: exactly TicketSerializer's fields and values (viewed as a
-    list, never `single`: no full phone for the assignee, nothing logged), written row by row
-    without DRF's per-field machinery, which cost about 0.8 ms a row (bench/api.py). The
-    OpenAPI schema is TicketSerializer's."""
+    """The rows of a queue page (selectors.TicketRow): exactly TicketSerializer's fields and
+    values (viewed as a list, never `single`: no full phone for the assignee, nothing logged),
+    written row by row without DRF's per-field machinery, which cost about 0.8 ms a row
+    (bench/api.py). The OpenAPI schema is TicketSerializer's."""
 
     @cached_property
     def _writers(self) -> list[tuple[str, Callable]]:
         """(field, ticket -> value) for each field, made once per page."""
-        instant = InstantField(default_timezone=timezone.get_current_timezone()).to_representation
+        tz = timezone.get_current_timezone()
+
+        def instant(value: datetime.datetime) -> str:  # as InstantField writes an aware instant
+            text = value.astimezone(tz).isoformat()
+            return text[:-6] + "Z" if text.endswith("+00:00") else text
 
         def writer(name: str) -> Callable:
             if name in _COLUMNS:

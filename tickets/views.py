@@ -88,9 +88,10 @@ class TicketPage(CommunityPageMixin, LocalTimeMixin):
 
 
 def decorate(tickets, *, user: User, roles: frozenset[str], slug: str) -> list[dict]:
-    """What a queue row shows of each ticket, as the viewer may see it (no query)."""
+    """What a queue row shows of each ticket, as the viewer may see it (a query per relation
+    some row has: selectors.ticket_relations_load)."""
     rows = []
-    for ticket in tickets:
+    for ticket in selectors.ticket_relations_load(list(tickets)):
         level = selectors.ticket_identity(ticket=ticket, user=user, roles=roles, single=False)
         rows.append(
             {
