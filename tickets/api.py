@@ -201,15 +201,15 @@ class _TicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Community
         `submitted_to` (local dates, inclusive), `q` (number, title, description, location),
         `ordering`. A constant number of queries whatever the page size.
         """
-        queue = selectors.ticket_rows(self.filter_queryset(self.get_queryset()))
+        queue = self.filter_queryset(self.get_queryset())
         page = self.paginator.paginate_counted(
-            queue,
+            queue.values_list("id", flat=True),
             request,
             self,
             counts=selectors.ticket_status_counts(queryset=self.filterset.without_status),
             statuses=self.filterset.form.cleaned_data["status"],
         )
-        data = self.get_serializer(selectors.ticket_rows_load(page), many=True).data
+        data = self.get_serializer(selectors.ticket_rows(list(page)), many=True).data
         return self.get_paginated_response(data)
 
     def retrieve(self, request, *args, **kwargs):
