@@ -12,12 +12,16 @@ from functools import partial
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.exceptions import APIException
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
 from community.api import CommunityViewSet
@@ -25,7 +29,7 @@ from config.drf import Pagination
 
 from . import photos, selectors, services
 from .filters import TicketFilter
-from .models import Category, Ticket, TicketKind
+from .models import Category, Ticket, TicketKind, TicketPhoto
 from .rules import TransitionNotAllowed
 from .serializers import (
     CategorySerializer,
@@ -38,10 +42,19 @@ from .serializers import (
     SuperviseSerializer,
     TicketEventSerializer,
     TicketListSerializer,
+    TicketPhotoSerializer,
     TicketSerializer,
     TicketSubmitSerializer,
     TransferSerializer,
 )
+
+
+class ImageRenderer(JSONRenderer):
+    """Lets a photo download pass content negotiation when the client accepts only images:
+    the image itself is a FileResponse, which no renderer touches; an error (404) is JSON."""
+
+    media_type = "image/*"
+    format = "image"
 
 
 class Conflict(APIException):
@@ -255,6 +268,47 @@ class _TicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Community
             "roles": self.tenancy.roles,
         }
         return Response(TicketEventSerializer(events, many=True, context=context).data)
+
+    def _photos_of(self, ticket: Ticket):
+        """The ticket's photos, or 404 for a viewer who sees the ticket de-identified (as the
+        ticket page: photos can show faces and doors)."""
+        level = selectors.ticket_identity(
+            ticket=ticket, user=self.request.user, roles=self.tenancy.roles, single=False
+        )
+        if level == selectors.HIDDEN:
+            raise Http404
+        return TicketPhoto.objects.filter(community=self.community, ticket=ticket)
+
+    @extend_schema(responses=TicketPhotoSerializer(many=True))
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
+    def photos(self, request, *args, **kwargs):
+        """The ticket's photos, oldest first: `event` is null for the intake's photos, else the
+        id of the event (a resolution) they were given with; `width`/`height` in pixels,
+        `size_bytes` in bytes; `url` downloads the image (the same token). 404 for evaluators
+        and owners' committee members, who see tickets de-identified."""
+        ticket = self.get_object()
+        context = {**self.get_serializer_context(), "ticket": ticket}
+        return Response(
+            TicketPhotoSerializer(self._photos_of(ticket), many=True, context=context).data
+        )
+
+    @extend_schema(responses={(200, "image/*"): OpenApiTypes.BINARY})
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path=r"photos/(?P<photo>[0-9]+)",
+        pagination_class=None,
+        filter_backends=[],
+        renderer_classes=[JSONRenderer, ImageRenderer],
+    )
+    def photo(self, request, *args, photo, **kwargs):
+        """One photo's image (JPEG, PNG or WebP, as stored: re-encoded without metadata).
+        404 as `photos`, and for a photo of another ticket."""
+        found = get_object_or_404(self._photos_of(self.get_object()), pk=photo)
+        response = FileResponse(found.file.open("rb"), content_type=found.content_type)
+        response["Cache-Control"] = "private, max-age=86400"
+        response["X-Content-Type-Options"] = "nosniff"
+        return response
 
     @extend_schema(request=NoteSerializer, responses=TicketSerializer)
     @action(detail=True, methods=["post"])

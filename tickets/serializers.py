@@ -13,6 +13,7 @@ from operator import attrgetter
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+from rest_framework.reverse import reverse
 
 from community.api import (
     CommunityMemberField,
@@ -24,7 +25,7 @@ from community.models import Organisation, User
 from residents.models import Building, Household, Resident, Unit
 
 from . import selectors
-from .models import Category, ResponsibleParty, Ticket, TicketEvent, TicketKind
+from .models import Category, ResponsibleParty, Ticket, TicketEvent, TicketKind, TicketPhoto
 
 
 class CategorySerializer(ModelSerializer):
@@ -263,6 +264,26 @@ class TicketListSerializer(TicketSerializer):
 
     def to_representation(self, ticket):
         return {name: write(ticket) for name, write in self._writers}
+
+
+class TicketPhotoSerializer(ModelSerializer):
+    """A photo of a ticket: `event` null for the intake's photos; `url` the API download."""
+
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = TicketPhoto
+        fields = ["id", "event", "content_type", "width", "height", "size_bytes", "url"]
+        read_only_fields = fields
+
+    def get_url(self, photo) -> str:
+        ticket = self.context["ticket"]
+        basename = "complaint" if ticket.kind == TicketKind.COMPLAINT else "work-order"
+        return reverse(
+            f"tickets-api:{basename}-photo",
+            kwargs={"slug": self.context["community"].slug, "pk": ticket.pk, "photo": photo.pk},
+            request=self.context["request"],
+        )
 
 
 class TicketEventSerializer(ModelSerializer):

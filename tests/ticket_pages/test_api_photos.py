@@ -67,3 +67,56 @@ def test_resolve_with_photos_and_another_communitys_ticket_is_404(world, drive, 
     )
     assert other.status_code == 404
     assert TicketPhoto.objects.count() == 2
+
+
+def test_photos_listed_and_downloaded_as_stored_not_to_deidentified_readers(
+    world, drive, api_as, media_root
+):
+    a = world.a
+    ticket = drive(a, WO, "in_progress")
+    tech = api_as(a.users[Role.TECHNICIAN])
+    tech.post(
+        api(a, f"work-orders/{ticket.pk}/resolve/"), {"note": "已修好", "photos": [png(6, 4)]}
+    )
+    photo = TicketPhoto.objects.get()
+    event = ticket.events.get(to_status="resolved")
+    listed = tech.get(api(a, f"work-orders/{ticket.pk}/photos/"))
+    download = f"http://testserver{api(a, f'work-orders/{ticket.pk}/photos/{photo.pk}/')}"
+    assert listed.json() == [
+        {
+            "id": photo.pk,
+            "event": event.pk,
+            "content_type": "image/png",
+            "width": 6,
+            "height": 4,
+            "size_bytes": (media_root / photo.file.name).stat().st_size,
+            "url": download,
+        }
+    ]
+    for accept in ("*/*", "image/png"):
+        image = tech.get(download, HTTP_ACCEPT=accept)
+        assert image.status_code == 200 and image["Content-Type"] == "image/png"
+        assert b"".join(image.streaming_content) == (media_root / photo.file.name).read_bytes()
+    evaluator = api_as(a.users[Role.EVALUATOR])
+    assert evaluator.get(api(a, f"work-orders/{ticket.pk}/photos/")).status_code == 404
+    assert evaluator.get(download).status_code == 404
+
+
+def test_a_photo_of_another_ticket_or_community_is_404(world, drive, api_as, media_root):
+    a, b = world.a, world.b
+    mine, other = drive(a, WO, "in_progress"), drive(a, WO, "in_progress")
+    tech = api_as(a.users[Role.TECHNICIAN])
+    tech.post(api(a, f"work-orders/{other.pk}/resolve/"), {"note": "好", "photos": [png()]})
+    theirs = drive(b, WO, "in_progress")
+    api_as(b.users[Role.TECHNICIAN]).post(
+        api(b, f"work-orders/{theirs.pk}/resolve/"), {"note": "好", "photos": [png()]}
+    )
+    other_photo = TicketPhoto.objects.get(ticket=other)
+    their_photo = TicketPhoto.objects.get(ticket=theirs)
+    staff = api_as(a.users[Role.PROPERTY_MANAGER])
+    assert staff.get(api(a, f"work-orders/{mine.pk}/photos/")).json() == []
+    assert staff.get(api(a, f"work-orders/{mine.pk}/photos/{other_photo.pk}/")).status_code == 404
+    for path in (f"{theirs.pk}/photos/", f"{theirs.pk}/photos/{their_photo.pk}/"):
+        assert staff.get(api(a, f"work-orders/{path}")).status_code == 404
+        assert staff.get(api(b, f"work-orders/{path}")).status_code == 404
+    assert staff.get(api(a, f"complaints/{other.pk}/photos/")).status_code == 404
