@@ -159,7 +159,7 @@ def wrk(url: str, token: str) -> float:
     ).stdout
     if "Non-2xx" in out:
         raise SystemExit(f"wrk saw errors from {url}:\n{out}")
-    latency = re.search(r"50%\s+(\S+)", out)[1]
+    latency = re.search(r"^\s*50%\s+(\S+)", out, re.MULTILINE)[1]
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out)[1])
     print(f"{url}: {rps:.0f} requests/s, median latency {latency}")
     return rps
