@@ -55,7 +55,7 @@ class TicketRow(SimpleNamespace):
     `pk`, `category` (pk, code, name) and the ROW_PREFETCHED relations as model instances (None
     when unset).
     Reads like a Ticket for the serializers, the identity rules and tickets.rules; building
-    it costs a tenth of a model instance, which matters 50 times a page (bench/api.py)."""
+    it costs far less than a model instance, 50 times a page (bench/api.py)."""
 
 
 def roles_of(*, community_id: int, user: User | None) -> frozenset[str]:
