@@ -6,6 +6,7 @@ checks the permission matrix per HTTP method, and scopes `get_queryset` to the c
 
 import json
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from rest_framework import parsers, serializers, viewsets
@@ -15,6 +16,7 @@ from rest_framework.settings import api_settings
 
 from .models import Membership, User
 from .tenancy import method_action, tenancy_resolve
+from .validators import RECORD_UPLOAD_EXTENSIONS, record_upload_check
 
 
 class JSONParser(parsers.JSONParser):
@@ -141,6 +143,24 @@ class InstantField(serializers.DateTimeField):
             return super().enforce_timezone(value)
         except OverflowError:
             self.fail("overflow")
+
+
+class RecordFileField(serializers.FileField):
+    """An uploaded file checked by `community.validators.record_upload_check` (size limit and,
+    unless `extensions` is None, the type allowlist); the error names the field's label."""
+
+    def __init__(self, *args, extensions=RECORD_UPLOAD_EXTENSIONS, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.extensions = extensions
+
+    def to_internal_value(self, data):
+        upload = super().to_internal_value(data)
+        label = self.label or self.field_name
+        try:
+            record_upload_check(upload, label=str(label), extensions=self.extensions)
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(exc.messages, code=exc.code) from None
+        return upload
 
 
 class ModelSerializer(serializers.ModelSerializer):

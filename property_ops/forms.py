@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from community.models import Community
-from community.validators import instant_in_range
+from community.validators import RecordFileField, instant_in_range
 
 from .models import (
     ConvenienceService,
@@ -191,7 +191,8 @@ class ReinspectForm(ActionForm):
 
 
 class HazardImportForm(ActionForm):
-    file = forms.FileField(
+    file = RecordFileField(
+        extensions=None,  # the importer's to check (.xlsx or .csv)
         label=_("Hazard register"),
         help_text=_("An .xlsx workbook or a .csv file (UTF-8 or GBK)."),
     )

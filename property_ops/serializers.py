@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from community.api import CommunityRelatedField, InstantField, ModelSerializer
+from community.api import CommunityRelatedField, InstantField, ModelSerializer, RecordFileField
 from community.models import Compound
 from residents.models import Household
 
@@ -280,7 +280,8 @@ class VisitInputSerializer(serializers.Serializer):
 
 
 class ImportInputSerializer(serializers.Serializer):
-    file = serializers.FileField(label=_("File"))
+    # The type is the importer's to check (.xlsx or .csv).
+    file = RecordFileField(label=_("File"), extensions=None)
     dry_run = serializers.BooleanField(default=False, label=_("Check only"))
 
 

@@ -27,9 +27,10 @@ from community.models import (
     VolunteerHours,
     VolunteerTeam,
 )
-from community.validators import instant_in_range
+from community.validators import RecordFileField, instant_in_range
 
 from . import services
+from .services import SURVEY_TEXT_MAX_CHARS
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 
@@ -98,7 +99,7 @@ class CommunityModelForm(forms.ModelForm):
 
 
 class MeetingForm(CommunityModelForm):
-    attachment = forms.FileField(label=_("Attachment"), required=False)
+    attachment = RecordFileField(label=_("Attachment"), required=False)
 
     class Meta:
         model = Meeting
@@ -297,7 +298,7 @@ class DisclosureForm(CommunityModelForm):
         choices=DisclosureChannel.Channel.choices,
         widget=forms.CheckboxSelectMultiple,
     )
-    document = forms.FileField(label=_("Document"), required=False)
+    document = RecordFileField(label=_("Document"), required=False)
 
     class Meta:
         model = Disclosure
@@ -395,8 +396,10 @@ class SurveyAnswerForm(forms.Form):
                     **common,
                 )
             else:
+                # The length is checked by services.survey_answer (one message for page and API).
                 field = forms.CharField(
-                    widget=forms.Textarea(attrs={"rows": 3}), max_length=2000, **common
+                    widget=forms.Textarea(attrs={"rows": 3, "maxlength": SURVEY_TEXT_MAX_CHARS}),
+                    **common,
                 )
             self.fields[f"q{q.pk}"] = field
 
@@ -411,6 +414,8 @@ class EmergencyPlanForm(CommunityModelForm):
 
 
 class PlanRevisionForm(CommunityModelForm):
+    document = RecordFileField(label=_("Document"), required=False)
+
     class Meta:
         model = EmergencyPlanRevision
         fields = ["version", "revised_on", "summary", "document"]

@@ -5,7 +5,7 @@ accept only rows of the request's community (another community's id: "does not e
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from community.api import CommunityRelatedField, InstantField, ModelSerializer
+from community.api import CommunityRelatedField, InstantField, ModelSerializer, RecordFileField
 from community.models import (
     Activity,
     ActivitySignup,
@@ -258,7 +258,9 @@ class DisclosureSerializer(ModelSerializer):
 
     channels = serializers.MultipleChoiceField(choices=DisclosureChannel.Channel.choices)
     documents = DisclosureDocumentSerializer(many=True, read_only=True)
-    uploads = serializers.ListField(child=serializers.FileField(), write_only=True, required=False)
+    uploads = serializers.ListField(
+        child=RecordFileField(label=_("Document")), write_only=True, required=False
+    )
     corrected_by = serializers.IntegerField(read_only=True, allow_null=True)
     chain_status = serializers.SerializerMethodField()
 
@@ -360,6 +362,7 @@ class SurveyResponseSerializer(ModelSerializer):
 
 class PlanRevisionSerializer(ModelSerializer):
     plan = CommunityRelatedField(queryset=EmergencyPlan.objects.all())
+    document = RecordFileField(label=_("Document"), required=False)
 
     class Meta:
         model = EmergencyPlanRevision
@@ -468,7 +471,8 @@ class TrainingSerializer(ModelSerializer):
 
 
 class ImportRequestSerializer(serializers.Serializer):
-    file = serializers.FileField()
+    # The type is the importer's to check (.xlsx or .csv).
+    file = RecordFileField(label=_("File"), extensions=None)
     dry_run = serializers.BooleanField(default=True)
 
 

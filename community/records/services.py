@@ -602,6 +602,9 @@ def survey_respondent_key(survey: Survey, *, user: User, resident: Resident | No
     return salted_hmac("gongzhi.survey-respondent", f"{survey.pk}:{subject}").hexdigest()
 
 
+SURVEY_TEXT_MAX_CHARS = 2000  # a free-text answer, in characters
+
+
 @transaction.atomic
 def survey_answer(*, survey: Survey, user: User, answers: dict[int, Any]) -> SurveyResponse:
     """Record `user`'s answers to `survey` while it is open.
@@ -680,7 +683,14 @@ def _answer_value(question: SurveyQuestion, raw: Any) -> dict[str, Any] | None:
         if not set(selected) <= set(question.choices) or len(set(selected)) != len(selected):
             raise ValidationError(_("Choose among the offered answers."))
         return {"selected": selected}
-    return {"text": str(raw).strip()}
+    text = str(raw).strip()
+    if len(text) > SURVEY_TEXT_MAX_CHARS:
+        raise ValidationError(
+            _("Answer in at most %(max)s characters (this answer has %(count)s)."),
+            params={"max": f"{SURVEY_TEXT_MAX_CHARS:,}", "count": f"{len(text):,}"},
+            code="max_length",
+        )
+    return {"text": text}
 
 
 # --- emergency and team -----------------------------------------------------------------------

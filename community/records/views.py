@@ -34,6 +34,7 @@ from community.models import (
     VolunteerTeam,
 )
 from community.tenancy import CommunityPageMixin
+from community.validators import record_upload_check
 
 from . import filters, forms, importers, selectors, services
 
@@ -1462,6 +1463,13 @@ class RecordImport(RecordPage, TemplateView):
         if upload is None:
             return self.render_to_response(
                 self.get_context_data(error=_("Choose a file.")), status=400
+            )
+        try:
+            # The type is the importer's to check (.xlsx or .csv); the size is checked here.
+            record_upload_check(upload, label=_("File"), extensions=None)
+        except ValidationError as exc:
+            return self.render_to_response(
+                self.get_context_data(error=" ".join(exc.messages)), status=400
             )
         try:
             report = self.importer.run(

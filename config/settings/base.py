@@ -13,6 +13,7 @@
 | SITE_URL | http://127.0.0.1:8000 | the portal's address, for the links in e-mails |
 | TICKET_REMINDER_LEAD_MINUTES | 120 | staff are reminded this long before a ticket deadline |
 | METRICS_RANK_MIN_N | 30 | street-office view: the least n a community is ranked on |
+| RECORD_UPLOAD_MAX_MB | 20 | largest file (MB) uploaded to the community records |
 """
 
 from pathlib import Path
@@ -130,6 +131,7 @@ STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(BASE_DIR / "media")))
+RECORD_UPLOAD_MAX_MB = env.int("RECORD_UPLOAD_MAX_MB", default=20)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
