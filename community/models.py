@@ -23,6 +23,24 @@ class TimeStampedModel(models.Model):
         abstract = True
 
 
+# Asia/Shanghai and its aliases (Asia/Urumqi is not one: it keeps UTC+06:00).
+BEIJING_ZONES = {"Asia/Shanghai", "Asia/Chongqing", "Asia/Harbin", "PRC"}
+
+
+def timezone_label(name: str) -> str:
+    """An IANA zone in words with its current UTC offset: 北京时间（UTC+08:00） / China Standard
+    Time (UTC+08:00) for Asia/Shanghai and its aliases, else the name ("Europe/Berlin
+    (UTC+01:00)", in Chinese with full-width brackets)."""
+    from django.utils import timezone
+    from django.utils.translation import gettext
+
+    offset = timezone.now().astimezone(zoneinfo.ZoneInfo(name)).strftime("%z")
+    offset = f"{offset[:3]}:{offset[3:]}"
+    if name in BEIJING_ZONES:
+        return gettext("China Standard Time (UTC%(offset)s)") % {"offset": offset}
+    return gettext("%(zone)s (UTC%(offset)s)") % {"zone": name, "offset": offset}
+
+
 def validate_timezone(value: str) -> None:
     if value not in zoneinfo.available_timezones():
         raise ValidationError(_("“%(value)s” is not an IANA time zone"), params={"value": value})
@@ -97,6 +115,11 @@ class Community(TimeStampedModel):
     @property
     def tz(self) -> zoneinfo.ZoneInfo:
         return zoneinfo.ZoneInfo(self.timezone)
+
+    @property
+    def timezone_label(self) -> str:
+        """The zone in words, for pages (`timezone_label`)."""
+        return timezone_label(self.timezone)
 
 
 class TenantModel(TimeStampedModel):

@@ -1,12 +1,10 @@
-import zoneinfo
 from dataclasses import replace
 
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import HttpResponseRedirect
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import gettext
 from django.views import View
 from django.views.generic import TemplateView
 from rest_framework.authtoken.models import Token
@@ -49,7 +47,7 @@ class CommunityHomeView(CommunityPageMixin, TemplateView):
             (label, [start_card(link, self.roles) for link in links])
             for label, links in nav.links_for(self.tenancy)
         ]
-        context["timezone_label"] = timezone_label(self.community.timezone)
+        context["timezone_label"] = self.community.timezone_label
         return context
 
 
@@ -61,19 +59,6 @@ def start_card(link: nav.NavLink, roles: frozenset[str]) -> nav.NavLink:
         return link
     label, description = wording
     return replace(link, entry=replace(link.entry, label=label, description=description))
-
-
-# Time zones of mainland China: all keep Beijing time.
-BEIJING_ZONES = {"Asia/Shanghai", "Asia/Chongqing", "Asia/Harbin", "Asia/Urumqi", "PRC"}
-
-
-def timezone_label(name: str) -> str:
-    """北京时间 for mainland China's zones; else the IANA name with its current UTC offset
-    ("Europe/Berlin (UTC+01:00)")."""
-    if name in BEIJING_ZONES:
-        return gettext("Beijing time")
-    offset = timezone.now().astimezone(zoneinfo.ZoneInfo(name)).strftime("%z")
-    return f"{name} (UTC{offset[:3]}:{offset[3:]})"
 
 
 class LanguageView(LoginRequiredMixin, View):

@@ -4,9 +4,9 @@ the home page of a platform operator without a community links to the administra
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
-from community.models import Membership
-from community.views import timezone_label
+from community.models import Membership, timezone_label
 from tests import factories
 
 Role = Membership.Role
@@ -54,8 +54,15 @@ def test_staff_see_the_intake_cards_only_as_entering_for_a_resident(
 
 def test_the_time_zone_is_shown_in_words(page_as, world):
     html = page_as(world.a.users[Role.RESIDENT]).get(f"/c/{world.a.community.slug}/").text
-    assert '<dd title="Asia/Shanghai">北京时间</dd>' in html
-    assert timezone_label("Asia/Tokyo") == "Asia/Tokyo (UTC+09:00)"
+    assert '<dd title="Asia/Shanghai">北京时间（UTC+08:00）</dd>' in html
+    with translation.override("zh-hans"):
+        assert timezone_label("Asia/Tokyo") == "Asia/Tokyo（UTC+09:00）"
+        # Ürümqi keeps its own time: not Beijing time.
+        assert timezone_label("Asia/Urumqi") == "Asia/Urumqi（UTC+06:00）"
+        assert timezone_label("Asia/Kolkata") == "Asia/Kolkata（UTC+05:30）"
+    with translation.override("en"):
+        assert timezone_label("Asia/Shanghai") == "China Standard Time (UTC+08:00)"
+        assert timezone_label("Asia/Tokyo") == "Asia/Tokyo (UTC+09:00)"
 
 
 def test_a_platform_operator_without_a_community_gets_the_admin_link(page_as, world):

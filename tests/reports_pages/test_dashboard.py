@@ -204,3 +204,21 @@ def test_a_period_not_over_says_to_which_day_and_what_it_is_compared_with(world,
         .content.decode()
     )
     assert 'id="to-date"' not in page and "截至" not in page.split("<h1")[1].split("</h1>")[0]
+
+
+def test_the_time_zone_is_shown_in_words_with_its_offset(world, desk, page_as):
+    hand_built(desk)
+    staff = world.a.users["committee_staff"]
+    url = f"/c/{desk.community.slug}/dashboard/?period=2015"
+    zone = '<dt>时区</dt><dd title="Asia/Shanghai">北京时间（UTC+08:00）</dd>'
+    assert zone in page_as(staff).get(url).content.decode()
+    staff.language = "en"
+    staff.save(update_fields=["language"])
+    page = page_as(staff).get(url).content.decode()
+    assert '<dd title="Asia/Shanghai">China Standard Time (UTC+08:00)</dd>' in page
+    assert "Asia/Shanghai</dd>" not in page
+    # Another zone: its IANA name and offset (Tokyo keeps +09:00 all year).
+    desk.community.timezone = "Asia/Tokyo"
+    desk.community.save(update_fields=["timezone"])
+    page = page_as(staff).get(url).content.decode()
+    assert '<dd title="Asia/Tokyo">Asia/Tokyo (UTC+09:00)</dd>' in page
