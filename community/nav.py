@@ -39,6 +39,14 @@ class NavEntry:
 
 _ENTRIES: dict[str, NavEntry] = {}
 
+# Entries the header offers only to members holding one of these roles in the community. The
+# resident's own intake pages: staff who enter a request for a resident (and may open these
+# pages) find them on the start page, worded for that, not as "submit a complaint" in the header.
+HEADER_ROLES: dict[str, frozenset[str]] = {
+    "tickets:complaint-new": frozenset({"resident"}),
+    "tickets:work-order-new": frozenset({"resident"}),
+}
+
 
 def register(
     url_name: str,
@@ -72,13 +80,19 @@ class NavLink:
     active: bool
 
 
-def links_for(tenancy: Tenancy, path: str = "") -> list[tuple[str, list[NavLink]]]:
+def links_for(
+    tenancy: Tenancy, path: str = "", *, header: bool = False
+) -> list[tuple[str, list[NavLink]]]:
     """[(section label, [links])] the member may open, sections in SECTIONS order, empty ones
-    left out; a link is `active` when `path` is its page or below it. No query: roles come
-    from `tenancy`."""
+    left out; a link is `active` when `path` is its page or below it. `header`: the header's
+    menu, which also leaves out the entries of HEADER_ROLES the member holds none of. No
+    query: roles come from `tenancy`."""
     slug = tenancy.community.slug
     grouped: dict[str, list[NavLink]] = {key: [] for key in SECTIONS}
     for entry in _ENTRIES.values():
+        only_for = HEADER_ROLES.get(entry.url_name) if header else None
+        if only_for is not None and not only_for & tenancy.roles:
+            continue
         if tenancy.can(entry.resource, entry.action):
             url = reverse(entry.url_name, kwargs={"slug": slug})
             grouped[entry.section].append(NavLink(entry, url, path.startswith(url)))

@@ -10,8 +10,9 @@ register = template.Library()
 
 @register.simple_tag
 def community_nav(tenancy, path=""):
-    """`{% community_nav tenancy request.path as sections %}`: [(section label, [NavLink])]."""
-    return nav.links_for(tenancy, path) if tenancy else []
+    """`{% community_nav tenancy request.path as sections %}`: [(section label, [NavLink])] of
+    the header's menu."""
+    return nav.links_for(tenancy, path, header=True) if tenancy else []
 
 
 @register.filter
