@@ -13,6 +13,7 @@ from django.db.models import Count
 from django.urls import reverse
 
 from community.demo import ACCOUNTS, PASSWORD
+from community.management.commands.seed_demo import serve_url
 from community.models import Community, Compound, Membership, Organisation, User
 from config.urls import APPS as PROJECT_APPS
 from residents.identifiers import id_number_decrypt, id_number_mask, id_number_normalise
@@ -139,3 +140,14 @@ def test_it_says_how_to_log_in(seeded):
     assert "  admin      平台管理员（Django 管理后台在 /admin/）" in seeded
     assert "platform operator" not in seeded and "Communities" not in seeded
     assert "residents.demo.seed: 2,556 households" in seeded
+
+
+def test_the_url_has_the_port_run_sh_serves_on(seeded, monkeypatch):
+    monkeypatch.setenv("PORT", "8123")
+    out = seed()
+    assert "http://127.0.0.1:8123/" in out and ":8000" not in out
+    # run.sh serves on 8000 when PORT is empty (${PORT:-8000}), and so says seed_demo.
+    monkeypatch.setenv("PORT", "")
+    assert serve_url() == "http://127.0.0.1:8000/"
+    monkeypatch.delenv("PORT")
+    assert serve_url() == "http://127.0.0.1:8000/"

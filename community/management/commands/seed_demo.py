@@ -22,6 +22,12 @@ GENERATORS = [
 ]
 
 
+def serve_url() -> str:
+    """The address scripts/run.sh serves on: runserver 127.0.0.1:${PORT:-8000} (an empty PORT
+    is 8000 too)."""
+    return f"http://127.0.0.1:{os.environ.get('PORT') or '8000'}/"
+
+
 class Command(BaseCommand):
     help = "Create the demo communities, registry and accounts (running it again changes nothing)."
 
@@ -38,9 +44,7 @@ class Command(BaseCommand):
             )
         )
         self.stdout.write(
-            "\n"
-            + _("Open %(url)s and log in with one of these accounts:")
-            % {"url": f"http://127.0.0.1:{os.environ.get('PORT', '8000')}/"}
+            "\n" + _("Open %(url)s and log in with one of these accounts:") % {"url": serve_url()}
         )
         for account in ACCOUNTS:
             self.stdout.write(f"  {account.username:<10} {account.role.label}")
