@@ -125,7 +125,9 @@ class Community(TimeStampedModel):
 class TenantModel(TimeStampedModel):
     """Base of every tenant-owned row: it carries its community."""
 
-    community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="+")
+    community = models.ForeignKey(
+        Community, verbose_name=_("Community"), on_delete=models.CASCADE, related_name="+"
+    )
 
     class Meta:
         abstract = True
