@@ -46,7 +46,10 @@ def metrics_compute_many(
 
 _FIGURE_FIELDS = ("value", "numerator", "denominator", "n", "excluded", "unit")
 # PostgreSQL: the rows are COPYed into a temporary table and upserted from it by one statement
-# (measured on 369,600 rows: 1.9 s against 4.8 s for one array literal per column).
+# (measured on 369,600 rows: 1.9 s against 4.8 s for one array literal per column). The rows
+# already stored with the same figures are left out before the upsert: ON CONFLICT ... WHERE
+# would skip their update but still lock (write) each of them (3.0 s against 1.6 s when nothing
+# changed, on a machine where a first store of those rows takes 6 s).
 _ROWS_TABLE = """
 CREATE TEMPORARY TABLE metricvalue_rows (
   community_id bigint, period varchar, key varchar, value float8, numerator float8,
@@ -57,6 +60,12 @@ _UPSERT = """
 INSERT INTO {table} (community_id, period, key, value, numerator, denominator, n, excluded,
                      unit, as_of, computed_at, created_at, updated_at)
 SELECT r.*, %(as_of)s, %(now)s, %(now)s, %(now)s FROM metricvalue_rows r
+WHERE NOT EXISTS (
+  SELECT FROM {table} m
+  WHERE m.community_id = r.community_id AND m.period = r.period AND m.key = r.key
+    AND m.as_of = %(as_of)s
+    AND (m.value, m.numerator, m.denominator, m.n, m.excluded, m.unit)
+      IS NOT DISTINCT FROM (r.value, r.numerator, r.denominator, r.n, r.excluded, r.unit))
 ON CONFLICT (community_id, period, key, as_of) DO UPDATE SET
   value = EXCLUDED.value, numerator = EXCLUDED.numerator, denominator = EXCLUDED.denominator,
   n = EXCLUDED.n, excluded = EXCLUDED.excluded, unit = EXCLUDED.unit,

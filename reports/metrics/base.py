@@ -97,4 +97,6 @@ def percentile_cont(ordered: list[float], fraction: float) -> float | None:
 
 
 def _clean(excluded: dict[str, int] | None) -> dict[str, int]:
+    if not excluded:  # most figures: nothing left out (called ~170,000 times in a large batch)
+        return {}
     return {reason: n for reason, n in sorted((excluded or {}).items()) if n}

@@ -140,11 +140,9 @@ def _conditions() -> dict[str, str]:
 
 CONDITIONS = _conditions()
 # Additive columns of the per-(period, category, reason) sums: name -> SQL expression.
-SUMS = {name: f"SUM(CASE WHEN {cond} THEN 1 ELSE 0 END)" for name, cond in CONDITIONS.items()}
-SUMS["handoffs"] = f"SUM(CASE WHEN {CONDITIONS['eligible']} THEN g.handoffs ELSE 0 END)"
-SUMS["rating_sum"] = (
-    f"SUM(CASE WHEN {CONDITIONS['eligible']} THEN COALESCE(g.rating, 0) ELSE 0 END)"
-)
+SUMS = {name: f"COUNT(*) FILTER (WHERE {cond})" for name, cond in CONDITIONS.items()}
+SUMS["handoffs"] = f"COALESCE(SUM(g.handoffs) FILTER (WHERE {CONDITIONS['eligible']}), 0)"
+SUMS["rating_sum"] = f"COALESCE(SUM(g.rating) FILTER (WHERE {CONDITIONS['eligible']}), 0)"
 # Durations for percentiles: name -> (condition, SQL value in the figure's unit).
 DURATIONS = {
     "response": (
@@ -304,26 +302,34 @@ def _facts(vendor: str, n_targets: int, n_communities: int) -> str:
 
 
 def _statement(vendor: str, n_targets: int, n_communities: int) -> str:
-    """The one statement: sums per (pi, category, flags), then percentile rows per (pi, name)."""
+    """The one statement: sums per (pi, category, flags) (rows named NULL), then on PostgreSQL
+    one row per pi named 'durations' with (n, p50, p90) of every duration, on SQLite one row per
+    (pi, duration name, value)."""
     facts = _facts(vendor, n_targets, n_communities)
     sums = ", ".join(f"{sql} AS {name}" for name, sql in SUMS.items())
     blanks = ", ".join(f"NULL AS {name}" for name in SUMS)
+    no_durations = ", ".join(["NULL"] * (3 * len(DURATIONS)))
     sections = [
-        f"SELECT g.pi, g.category_id, g.flags, NULL AS name, {sums},"  # noqa: S608 (constants)
-        " NULL AS n, NULL AS p50, NULL AS p90, NULL AS v"
+        f"SELECT g.pi, g.category_id, g.flags, NULL AS name, {sums}, {no_durations}, NULL AS v"  # noqa: S608 (constants)
         " FROM g GROUP BY g.pi, g.category_id, g.flags"
     ]
-    for name, (condition, value) in DURATIONS.items():
-        if vendor == "postgresql":
+    if vendor == "postgresql":  # one pass; p50 and p90 of a duration share one sort
+        durations = ", ".join(
+            f"COUNT(*) FILTER (WHERE {condition}),"
+            f" percentile_cont(0.5) WITHIN GROUP (ORDER BY ({value})::float8)"
+            f" FILTER (WHERE {condition}),"
+            f" percentile_cont(0.9) WITHIN GROUP (ORDER BY ({value})::float8)"
+            f" FILTER (WHERE {condition})"
+            for condition, value in DURATIONS.values()
+        )
+        sections.append(
+            f"SELECT g.pi, NULL, NULL, 'durations', {blanks}, {durations}, NULL"  # noqa: S608
+            " FROM g GROUP BY g.pi"
+        )
+    else:  # the sorted values; percentile_cont() interpolates them the same way
+        for name, (condition, value) in DURATIONS.items():
             sections.append(
-                f"SELECT g.pi, NULL, NULL, '{name}', {blanks}, COUNT(*),"  # noqa: S608
-                f" percentile_cont(0.5) WITHIN GROUP (ORDER BY ({value})::float8),"
-                f" percentile_cont(0.9) WITHIN GROUP (ORDER BY ({value})::float8), NULL"
-                f" FROM g WHERE {condition} GROUP BY g.pi"
-            )
-        else:  # the sorted values; percentile_cont() interpolates them the same way
-            sections.append(
-                f"SELECT g.pi, NULL, NULL, '{name}', {blanks}, NULL, NULL, NULL, {value}"  # noqa: S608
+                f"SELECT g.pi, NULL, NULL, '{name}', {blanks}, {no_durations}, {value}"  # noqa: S608
                 f" FROM g WHERE {condition}"
             )
     return facts + "\nUNION ALL\n".join(sections)
@@ -423,7 +429,7 @@ def _read(sql: str, params: dict):
     with replay_settings(), connection.cursor() as cursor:
         cursor.execute(sql, params)
         for pi, category, flags, name, *row in cursor.fetchall():
-            counts, (n, p50, p90, v) = row[: len(names)], row[len(names) :]
+            counts, found, v = row[: len(names)], row[len(names) : -1], row[-1]
             if name is None:
                 for target in (sums[pi], by_category[pi, category]):
                     for key, value in zip(names, counts, strict=True):
@@ -433,8 +439,9 @@ def _read(sql: str, params: dict):
                     mine = by_reason[pi].setdefault(reason, dict.fromkeys(names, 0))
                     for key, value in zip(names, counts, strict=True):
                         mine[key] += int(value)
-            elif v is None:  # PostgreSQL: percentile_cont computed in the database
-                durations[pi][name] = (n, p50, p90)
+            elif name == "durations":  # PostgreSQL: percentile_cont computed in the database
+                for i, duration in enumerate(DURATIONS):
+                    durations[pi][duration] = tuple(found[3 * i : 3 * i + 3])
             else:
                 values[pi][name].append(float(v))
     for pi, named in values.items():  # SQLite: the same interpolation over the sorted values

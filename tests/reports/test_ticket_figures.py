@@ -322,6 +322,10 @@ def test_handoffs_supervision_repairs_channels_categories_and_complaint_rate(des
     desk.ticket(t, ("rejected", t + H), *transfers * 4, category="noise")
     desk.ticket(t, ("accepted", t + H), *transfers * 2, ("resolved", t + 4 * H), category="noise")
     desk.ticket(at(2014, 10, 12, tz=SH), ("accepted", at(2014, 10, 13)), category="noise")
+    # 2014 is read for the complaint rate only: its work orders and its rejected complaints
+    # are not complaints counted there.
+    desk.ticket(at(2014, 10, 12, tz=SH), ("accepted", at(2014, 10, 13)), **order)
+    desk.ticket(at(2014, 10, 12, tz=SH), ("rejected", at(2014, 10, 13)), category="noise")
     households(
         desk.community,
         at(2014, 6, 1),
