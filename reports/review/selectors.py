@@ -487,18 +487,22 @@ def _challenges(
         community=community, submitted_at__gte=start, submitted_at__lt=end
     ).exclude(status__in=Ticket.INELIGIBLE)
     complaints = year_tickets.filter(kind=TicketKind.COMPLAINT)
+    # By building id: names repeat across compounds ("6号楼" of each phase of an estate).
     buildings = list(
         complaints.exclude(building=None)
-        .values("building__name")
+        .values("building_id", "building__compound__name", "building__name")
         .annotate(n=Count("id"))
         .filter(n__gte=REPEATED)
-        .order_by("-n", "building__name")[:LISTED]
+        .order_by("-n", "building__compound__name", "building__name", "building_id")[:LISTED]
     )
     tables.append(
         RecordTable(
             _("Buildings with repeated complaints"),
             [_("Building"), pgettext("count", "Complaints")],
-            [[b["building__name"], f"{b['n']:,}"] for b in buildings],
+            [
+                [f"{b['building__compound__name']} {b['building__name']}", f"{b['n']:,}"]
+                for b in buildings
+            ],
             _("No building had %(n)s complaints or more.") % {"n": REPEATED},
         )
     )

@@ -207,7 +207,7 @@ def test_challenges_found_in_the_data(review_world):
         ["噪音", "100.0 %", "5"],
     ]
     assert satisfaction.rows == []  # nobody rated
-    assert buildings.rows == [["2号楼", "3"]]
+    assert buildings.rows == [["a小区 2号楼", "3"]]
     assert [row[0] for row in overdue.rows] == [f"#{open_lift.pk}"]
     assert handoffs.rows == [
         ["物业服务企业", "居委会", "3", "2"],
