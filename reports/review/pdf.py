@@ -76,17 +76,19 @@ def _mime(path: str) -> str:
 
 def review_html(data: ReviewData, *, generated_at=None) -> str:
     """The print HTML of the review (cover, table of contents, four dimensions, challenges,
-    staff sections), in the active language."""
-    generated_at = generated_at or timezone.now()
-    return render_to_string(
-        "reports/review/pdf.html",
-        {
-            "data": data,
-            "community": data.community,
-            "review": data.review,
-            "generated_at": timezone.localtime(generated_at, data.community.tz),
-        },
-    )
+    staff sections), in the active language; every instant in the community's time zone, the
+    zone named on the cover."""
+    # Templates show instants in the active zone: the community's, whatever the server's.
+    with timezone.override(data.community.tz):
+        return render_to_string(
+            "reports/review/pdf.html",
+            {
+                "data": data,
+                "community": data.community,
+                "review": data.review,
+                "generated_at": generated_at or timezone.now(),
+            },
+        )
 
 
 def review_pdf(

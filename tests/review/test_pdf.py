@@ -122,3 +122,35 @@ def test_no_table_row_is_stranded_alone_at_a_page_top():
         pages = pdf_text(HTML(string=html).write_pdf()).split("\f")
         per_page = [page.count("x\n") + page.count("x ") for page in pages if page.strip()]
         assert 1 not in per_page, (rows, per_page)
+
+
+def test_every_instant_of_the_pdf_and_the_page_is_in_the_communitys_zone(review_world, page_as):
+    """A Boston community, rendered on a server in Shanghai: the PDF's generation instant and
+    its as_of read in New York time with the zone named, as on the page. 2016-02-01 04:00 UTC
+    is 2016-01-31 23:00 in New York (EST, UTC-05:00) and 12:00 in Shanghai."""
+    import datetime as dt
+
+    from django.urls import reverse
+    from django.utils import timezone, translation
+
+    from community.models import timezone_label
+    from reports.models import MetricValue
+
+    community = review_world.a.community
+    community.timezone = "America/New_York"
+    community.save(update_fields=["timezone"])
+    instant = dt.datetime(2016, 2, 1, 4, 0, tzinfo=dt.UTC)
+    services.review_figures_compute(community=community, year=YEAR)
+    MetricValue.objects.filter(community=community).update(as_of=instant)
+    review = selectors.annual_review_get(community=community, year=YEAR)
+    data = selectors.review_data(community=community, year=YEAR, review=review)
+    with translation.override("zh-hans"), timezone.override("Asia/Shanghai"):
+        zone = timezone_label("America/New_York")
+        html = pdf.review_html(data, generated_at=instant)
+        page = page_as(review_world.a.users["committee_staff"]).get(
+            reverse("reports:review", kwargs={"slug": community.slug, "year": YEAR})
+        )
+    assert zone.startswith("America/New_York（UTC-0")
+    assert "2016-02-01 12:00" not in html
+    assert html.count(f"2016-01-31 23:00 {zone}") == 2  # generated on, figures as of
+    assert f"2016-01-31 23:00 {zone}" in page.content.decode()
