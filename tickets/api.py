@@ -56,6 +56,12 @@ class ImageRenderer(JSONRenderer):
     media_type = "image/*"
     format = "image"
 
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        response = (renderer_context or {}).get("response")
+        if response is not None:  # DRF labels the body with this renderer's media type
+            response["Content-Type"] = JSONRenderer.media_type
+        return super().render(data, None, renderer_context)
+
 
 class Conflict(APIException):
     status_code = status.HTTP_409_CONFLICT

@@ -9,8 +9,10 @@ Row visibility (narrowing the permission matrix, community/permissions.py):
 Identity (what the viewer sees of the submitter, `ticket_identity`):
 - `full`: their own ticket; or the assignee of an open work order viewing it alone
   (ticket_contact_reveal logs that access);
-- `masked`: staff and technicians: name and masked phone (138****8000);
-- `hidden`: evaluators and owners' committee members: no name, phone or household.
+- `masked`: committee staff and property managers, and technicians on the work orders their
+  role shows them (assigned to them, or in the pool): name and masked phone (138****8000);
+- `hidden`: everyone else (evaluators and owners' committee members, whatever other role they
+  hold): no name, phone or household.
 """
 
 import datetime
@@ -23,6 +25,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from community.models import Community, Membership, User
+from community.permissions import MATRIX, READ
 from residents.identifiers import phone_mask
 
 from . import rules
@@ -70,8 +73,10 @@ def roles_of(*, community_id: int, user: User | None) -> frozenset[str]:
 
 
 def ticket_visible_q(*, user: User, roles: frozenset[str], kind: str) -> Q:
-    """The rows of `kind` that a user holding `roles` may see (module docstring)."""
-    if roles & (rules.MANAGERS | DEIDENTIFIED_ROLES):
+    """The rows of `kind` that a user holding `roles` may see (module docstring): a
+    de-identified role widens them only to the kinds it reads (the matrix), so an owners'
+    committee member who is also a technician sees the technician's work orders, no others."""
+    if roles & rules.MANAGERS or roles & DEIDENTIFIED_ROLES & MATRIX[kind][READ]:
         return Q()
     q = Q(pk__in=[])
     if Role.RESIDENT in roles:
@@ -245,7 +250,14 @@ def ticket_identity(*, ticket: Ticket, user: User, roles: frozenset[str], single
         and ticket.status not in CLOSED_STATUSES
     ):
         return FULL
-    if roles & STAFF_ROLES:
+    if roles & rules.MANAGERS or (
+        Role.TECHNICIAN in roles
+        and ticket.kind == TicketKind.WORK_ORDER
+        and (
+            ticket.assignee_id == user.pk
+            or (ticket.assignee_id is None and ticket.status == Ticket.Status.SUBMITTED)
+        )
+    ):
         return MASKED
     return HIDDEN
 
