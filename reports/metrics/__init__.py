@@ -34,8 +34,7 @@ def figures_compute(*, targets: list[Target], as_of: datetime) -> dict[Target, d
         for target, found in module.figures(targets=targets, as_of=as_of).items():
             result[target].update(found)
     for target, found in result.items():
-        since = target.community.records_since
-        if since is not None and target.period.after <= since:
+        if target.before_records:
             result[target] = {key: _before_records(figure) for key, figure in found.items()}
     return result
 

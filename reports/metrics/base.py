@@ -20,6 +20,13 @@ class Target(NamedTuple):
     community: Community
     period: Period
 
+    @property
+    def before_records(self) -> bool:
+        """True when the period ends on or before the community's `records_since`: it has no
+        data, not zeros (reports.metrics.figures_compute)."""
+        since = self.community.records_since
+        return since is not None and self.period.after <= since
+
 
 @dataclass(frozen=True)
 class Figure:

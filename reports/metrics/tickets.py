@@ -358,14 +358,19 @@ def figures(*, targets: list[Target], as_of: datetime) -> dict[Target, dict[str,
     result = {}
     for target in targets:
         sums, by_reason, durations, by_category, households = found[target]
-        before = found[_year_before(target)]
+        year_before = _year_before(target)
+        before = found[year_before]
+        # A year before the community's records has no complaint rate to compare with.
+        complaints_before, households_before = (
+            (0, 0) if year_before.before_records else (before[0]["complaints"], before[4])
+        )
         result[target] = _figures(
             sums,
             by_reason,
             durations,
             {codes[c]: category_sums for c, category_sums in by_category.items()},
             complaint_rate=_per_100(sums["complaints"], households),
-            complaint_rate_before=_per_100(before[0]["complaints"], before[4]),
+            complaint_rate_before=_per_100(complaints_before, households_before),
         )
     return result
 

@@ -85,3 +85,24 @@ def test_an_import_moves_records_since_back_to_its_earliest_ticket(db, tmp_path)
     )
     # 2019-06-30 23:30 Shanghai is the earliest ticket's local date.
     assert Community.objects.get(pk=community.pk).records_since == datetime.date(2019, 6, 30)
+
+
+def test_no_change_from_last_year_when_last_year_is_before_the_records(community):
+    """Households registered since 2014, records since 1 March 2015: 2015's complaint rate is
+    2 per 100 households, but 2014 had no records, so there is no change to show (not +2)."""
+    from residents.models import Household
+
+    unit = factories.UnitFactory(building__compound__community=community)
+    for n in range(100):
+        factories.HouseholdFactory(unit=unit, room=f"{n + 101}")
+    Household.objects.filter(community=community).update(
+        created_at=datetime.datetime(2014, 1, 2, tzinfo=UTC)
+    )
+    target = Target(community, Period.parse("2016"))
+    year = Target(community, Period.parse("2015"))
+    found = figures_compute(targets=[year, target], as_of=datetime.datetime.now(UTC))
+    assert found[year]["complaints.per_100_households"].value == pytest.approx(2.0)
+    for key in ("yoy_points", "yoy_change"):
+        assert found[year][f"complaints.per_100_households.{key}"].value is None
+    # 2016 compares with 2015, which has records: 0 complaints now, 2 then.
+    assert found[target]["complaints.per_100_households.yoy_points"].value == pytest.approx(-2.0)
