@@ -69,6 +69,8 @@ MATRIX: dict[str, dict[str, frozenset[str]]] = {
     "patrol_round": {READ: GOVERNANCE_READERS | {Role.TECHNICIAN}, WRITE: OPERATIONS},
     "hygiene_inspection": {READ: GOVERNANCE_READERS, WRITE: STAFF_PM},
     "hazard": {READ: GOVERNANCE_READERS | {Role.TECHNICIAN}, WRITE: OPERATIONS},
+    # A member reading only as resident sees only their household's service uses (row rule in
+    # property_ops/selectors.py); the services themselves and their totals are for all.
     "convenience_service": {READ: EVERY_MEMBER - {Role.STREET_OFFICER}, WRITE: STAFF_PM},
     # Figures and the annual review (reports/)
     "metrics": {READ: GOVERNANCE_READERS | {Role.STREET_OFFICER}, WRITE: STAFF},

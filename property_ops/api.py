@@ -350,17 +350,24 @@ class ConvenienceServiceViewSet(RecordViewSet):
 
 class ServiceUseViewSet(RecordViewSet):
     """Uses of convenience services, each with an optional household and rating 1–5.
-    Resource `convenience_service`. Filters: `service`, `rating`, `date_from`/`date_to`.
-    Ordering: `used_at`, `rating`. 400 when `used_at` is outside the days the service ran."""
+    Resource `convenience_service`; a member reading only as resident gets their household's
+    uses only. Filters: `service`, `rating`, `date_from`/`date_to`. Ordering: `used_at`,
+    `rating`. 400 when `used_at` is outside the days the service ran."""
 
     resource = "convenience_service"
     queryset = ServiceUse.objects.all()
     serializer_class = ServiceUseSerializer
     filterset_class = ServiceUseFilter
     ordering_fields = ["used_at", "rating"]
-    list_selector = staticmethod(selectors.service_use_list)
     update_service = staticmethod(services.service_use_update)
     instance_keyword = "use"
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return self.queryset.none()
+        return selectors.service_use_list(
+            community=self.community, user=self.request.user, roles=self.tenancy.roles
+        )
 
     def create_record(self, data):
         return services.service_use_create(**data)

@@ -89,7 +89,8 @@ class RecordListView(RecordPage, ListView):
 
     Subclasses set `resource`, `title`, `list_selector`, `filterset_class`, `columns`
     ([(label, attribute path or callable)]; the first links to the detail page named
-    `detail_url_name`) and optionally `create_url_name` and `extra_links` ([(label, url name)]).
+    `detail_url_name`, or, with `links_to_edit`, to an edit page shown only to roles that may
+    write) and optionally `create_url_name` and `extra_links` ([(label, url name)]).
     """
 
     template_name = "property_ops/record_list.html"
@@ -97,12 +98,17 @@ class RecordListView(RecordPage, ListView):
     title = ""
     columns: list[tuple[str, Any]] = []
     detail_url_name = ""
+    links_to_edit = False
     create_url_name = ""
     extra_links: list[tuple[str, str]] = []
 
+    def list_queryset(self):
+        """The rows before filtering: the selector's, for the community."""
+        return self.list_selector(community=self.community)
+
     def get_queryset(self):
         self.filterset = self.filterset_class(
-            self.request.GET or None, queryset=self.list_selector(community=self.community)
+            self.request.GET or None, queryset=self.list_queryset()
         )
         return self.filterset.qs
 
@@ -112,6 +118,7 @@ class RecordListView(RecordPage, ListView):
         query.pop("page", None)
         filter_form = self.filterset.form
         style(filter_form)
+        linked = context["can_write"] or not self.links_to_edit
         for name, field in filter_form.fields.items():
             # Id filters (a facility's records, a service's uses) come from links, not typing.
             if self.filterset.filters[name].field_name.endswith("_id"):
@@ -122,7 +129,7 @@ class RecordListView(RecordPage, ListView):
             headers=[label for label, _column in self.columns],
             rows=[
                 (
-                    self.url(self.detail_url_name, pk=obj.pk),
+                    self.url(self.detail_url_name, pk=obj.pk) if linked else "",
                     [display(obj, column) for _label, column in self.columns],
                 )
                 for obj in context["object_list"]

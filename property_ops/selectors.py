@@ -2,14 +2,17 @@
 
 `<entity>_list(community=)` returns the community's rows with what a list shows loaded in the
 same query; `<entity>_get(community=, user=, pk=)` raises Http404 for a missing row and for
-another community's row alike. Every role that may read a resource sees all its rows (no
-row-level narrowing: these are the community's shared logs), so `user` narrows nothing today.
+another community's row alike. Every role that may read a resource sees all its rows (these
+are the community's shared logs), with one row-level rule: a member whose only reading role is
+resident sees only the service uses of their own household(s).
 """
 
 from django.db.models import Count, F, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
-from community.models import Community, User
+from community import permissions
+from community.models import Community, Membership, User
+from residents.models import Resident
 
 from .models import (
     ConvenienceService,
@@ -143,13 +146,25 @@ def convenience_service_get(*, community: Community, user: User, pk: int) -> Con
     return get_object_or_404(convenience_service_list(community=community), pk=pk)
 
 
-def service_use_list(*, community: Community) -> QuerySet[ServiceUse]:
-    """Uses of convenience services with their service and household, newest first."""
-    return ServiceUse.objects.filter(community=community).select_related(
+def service_use_list(*, community: Community, user: User, roles) -> QuerySet[ServiceUse]:
+    """Uses of convenience services with their service and household, newest first. A member
+    whose only role reading `convenience_service` is resident gets only the uses of the
+    households they are registered in (none when they are in no household)."""
+    queryset = ServiceUse.objects.filter(community=community).select_related(
         "service", "household__unit__building"
     )
+    readers_of_all = permissions.MATRIX["convenience_service"][permissions.READ] - {
+        Membership.Role.RESIDENT
+    }
+    if not set(roles) & readers_of_all:
+        queryset = queryset.filter(
+            household__in=Resident.objects.filter(community=community, user=user).values(
+                "household"
+            )
+        )
+    return queryset
 
 
-def service_use_get(*, community: Community, user: User, pk: int) -> ServiceUse:
-    """One service use. Raises Http404."""
-    return get_object_or_404(service_use_list(community=community), pk=pk)
+def service_use_get(*, community: Community, user: User, roles, pk: int) -> ServiceUse:
+    """One service use the viewer may see. Raises Http404."""
+    return get_object_or_404(service_use_list(community=community, user=user, roles=roles), pk=pk)

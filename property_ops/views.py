@@ -147,6 +147,7 @@ class MaintenanceList(RecordListView):
         (_("Next due on"), "next_due_on"),
     ]
     detail_url_name = "maintenance-edit"
+    links_to_edit = True
 
 
 class MaintenanceCreate(RecordFormView):
@@ -657,7 +658,9 @@ class ConvenienceServiceDetail(RecordDetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        uses = selectors.service_use_list(community=self.community).filter(service=self.object)
+        uses = selectors.service_use_list(
+            community=self.community, user=self.request.user, roles=self.roles
+        ).filter(service=self.object)
         context["uses"] = uses[: self.recent_uses]
         return context
 
@@ -709,6 +712,12 @@ class ServiceUseList(RecordListView):
         (_("Comment"), "comment"),
     ]
     detail_url_name = "service-use-edit"
+    links_to_edit = True
+
+    def list_queryset(self):
+        return selectors.service_use_list(
+            community=self.community, user=self.request.user, roles=self.roles
+        )
 
 
 class ServiceUseCreate(RecordFormView):
@@ -736,7 +745,7 @@ class ServiceUseEdit(RecordFormView):
 
     def get_instance(self):
         return selectors.service_use_get(
-            community=self.community, user=self.request.user, pk=self.kwargs["pk"]
+            community=self.community, user=self.request.user, roles=self.roles, pk=self.kwargs["pk"]
         )
 
     def get_cancel_url(self):
