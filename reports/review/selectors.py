@@ -452,29 +452,45 @@ def _challenges(
     community: Community, this: dict[str, MetricValue], start, end
 ) -> tuple[list[RecordTable], list[str]]:
     """Challenges found in the data: the categories with the worst closure and satisfaction
-    rates (n >= MIN_N, from the stored per-category figures), buildings with repeated
+    rates below 100 % (n >= MIN_N, from the stored per-category figures), buildings with repeated
     complaints, supervised complaints past their supervision deadline and still open, and the
     hand-off hot spots (from party -> to party)."""
     names = dict(Category.objects.filter(community=community).values_list("code", "name"))
     tables, charts = [], []
-    for prefix, title in (
-        ("tickets.closure_rate[category=", _("Categories with the lowest closure rate")),
-        ("tickets.satisfaction_rate[category=", _("Categories with the lowest satisfaction")),
-    ):
-        ranked = sorted(
-            (
-                (v.value, names.get(key[len(prefix) : -1], key[len(prefix) : -1]), v)
-                for key, v in this.items()
-                if key.startswith(prefix) and v.value is not None and (v.n or 0) >= MIN_N
+    full = {"n": MIN_N, "full": value_format(1.0, "fraction")}
+    for prefix, title, too_few, none_below in (
+        (
+            "tickets.closure_rate[category=",
+            _("Categories with the lowest closure rate"),
+            _("No category has %(n)s tickets or more."),
+            _("No category with %(n)s tickets or more has a closure rate below %(full)s."),
+        ),
+        (
+            "tickets.satisfaction_rate[category=",
+            _("Categories with the lowest satisfaction"),
+            # The satisfaction rate's n is the rated tickets.
+            _("No category has %(n)s rated tickets or more."),
+            _(
+                "No category with %(n)s rated tickets or more has a satisfaction rate below "
+                "%(full)s."
             ),
-            key=lambda item: (item[0], item[1]),
+        ),
+    ):
+        eligible = [
+            (v.value, names.get(key[len(prefix) : -1], key[len(prefix) : -1]), v)
+            for key, v in this.items()
+            if key.startswith(prefix) and v.value is not None and (v.n or 0) >= MIN_N
+        ]
+        # A category at 100 % is no challenge, however few the others.
+        ranked = sorted(
+            (item for item in eligible if item[0] < 1), key=lambda item: (item[0], item[1])
         )[:WORST]
         tables.append(
             RecordTable(
                 title,
                 [_("Category"), _("Rate"), "n"],
                 [[name, value_format(value, "fraction"), f"{v.n:,}"] for value, name, v in ranked],
-                _("No category has %(n)s tickets or more.") % {"n": MIN_N},
+                (none_below if eligible else too_few) % full,
             )
         )
         if ranked:
