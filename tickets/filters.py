@@ -10,7 +10,7 @@ matches nothing.
 import datetime
 
 import django_filters
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -71,7 +71,10 @@ class TicketFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         method="search",
         label=_("Search"),
-        help_text=_("Ticket number, or part of the title, description or location."),
+        help_text=_(
+            "Ticket number (or an imported ticket's number in its source system), or part of"
+            " the title, description or location."
+        ),
     )
     ordering = django_filters.OrderingFilter(
         fields=list(ORDERING),
@@ -128,6 +131,7 @@ class TicketFilter(django_filters.FilterSet):
         value = value.strip()
         return queryset.filter(
             Q(number__iexact=value)
+            | Q(external_id__iexact=value)
             | Q(title__icontains=value)
             | Q(description__icontains=value)
             | Q(location_text__icontains=value)
@@ -145,4 +149,9 @@ class TicketFilter(django_filters.FilterSet):
         queryset = self.filters["status"].filter(queryset, data["status"])
         if not data.get("ordering"):
             return queryset
-        return queryset.order_by(*queryset.query.order_by, "-id")
+        # Tickets without the deadline sorted on come last either way, on both engines.
+        keys = [
+            F(key[1:]).desc(nulls_last=True) if key.startswith("-") else F(key).asc(nulls_last=True)
+            for key in queryset.query.order_by
+        ]
+        return queryset.order_by(*keys, "-id")

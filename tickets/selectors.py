@@ -34,7 +34,6 @@ from .models import Category, ContactAccessLog, Ticket, TicketEvent, TicketKind
 Role = Membership.Role
 FULL, MASKED, HIDDEN = "full", "masked", "hidden"
 CLOSED_STATUSES = (*Ticket.DONE, *Ticket.INELIGIBLE)
-STAFF_ROLES = frozenset({Role.COMMITTEE_STAFF, Role.PROPERTY_MANAGER, Role.TECHNICIAN})
 DEIDENTIFIED_ROLES = frozenset({Role.EVALUATOR, Role.OWNERS_COMMITTEE})
 # What a ticket row shows besides its own columns: the category (never null), and nullable
 # relations, loaded by id: joining all six costs PostgreSQL 2-17 ms of planning (it grows
@@ -229,12 +228,16 @@ def ticket_event_list(*, ticket: Ticket) -> QuerySet[TicketEvent]:
 
 
 def event_is_private(*, event: TicketEvent, ticket: Ticket, roles: frozenset[str]) -> bool:
-    """True when a non-staff viewer of `ticket` must see neither the actor nor the note of
-    `event`: an event by the submitter of another ticket merged into this one (someone else)."""
+    """True when a viewer who is not staff for `ticket` (managers; a technician only on work
+    orders) must see neither the actor nor the note of `event`: an event by the submitter of
+    another ticket merged into this one (someone else)."""
+    staff = roles & rules.MANAGERS or (
+        Role.TECHNICIAN in roles and ticket.kind == TicketKind.WORK_ORDER
+    )
     return (
         event.actor_kind == TicketEvent.ActorKind.SUBMITTER
         and event.ticket_id != ticket.pk
-        and not roles & STAFF_ROLES
+        and not staff
     )
 
 

@@ -234,3 +234,48 @@ def test_list_filters_ordering_and_pages_agree_with_counts(world, drive, api_as)
         ["closed_without_close_time", "clock_skew"],
         "138****8000",
     )
+
+
+def test_a_technician_who_is_also_an_evaluator_sees_no_merged_submitters_note(world, drive, api_as):
+    """Found after the review: on a complaint, the technician role is no staff role (technicians
+    read no complaints), so another submitter's merged note stays private to such a member."""
+    a = world.a
+    pm = a.users[Role.PROPERTY_MANAGER]
+    survivor = drive(a, C, "accepted")
+    neighbour = factories.UserFactory()
+    factories.MembershipFactory(community=a.community, user=neighbour, role=Role.RESIDENT)
+    merged = services.ticket_submit(
+        community=a.community,
+        actor=neighbour,
+        kind=C,
+        category=drive.categories[a.community.pk][C],
+        description="邻居的投诉",
+    )
+    services.ticket_reply(ticket=merged, actor=neighbour, note="我家电话 13912345678")
+    services.ticket_merge(ticket=merged, into=survivor, actor=pm)
+    user = a.users[Role.EVALUATOR]
+    factories.MembershipFactory(community=a.community, user=user, role=Role.TECHNICIAN)
+    notes = {
+        client: [
+            e["note"]
+            for e in api_as(client).get(api(a, f"complaints/{survivor.pk}/events/")).json()
+            if e["ticket"] == merged.pk and e["kind"] == "reply"
+        ]
+        for client in (user, pm)
+    }
+    assert notes == {user: [""], pm: ["我家电话 13912345678"]}
+
+
+@pytest.mark.parametrize("direction", ["", "-"])
+def test_tickets_without_the_deadline_sorted_on_come_last(world, drive, api_as, direction):
+    """Found after the review: PostgreSQL sorts NULLs last ascending and first descending, SQLite
+    the other way; a ticket without a response deadline now comes last either way."""
+    a = world.a
+    first, second = drive(a, WO, "submitted"), drive(a, WO, "submitted")
+    Ticket.objects.filter(pk=first.pk).update(response_due_at=None)
+    Ticket.objects.filter(pk=second.pk).update(
+        response_due_at=timezone.now() + datetime.timedelta(hours=1)
+    )
+    pm = api_as(a.users[Role.PROPERTY_MANAGER])
+    rows = pm.get(api(a, f"work-orders/?ordering={direction}response_due_at")).json()["results"]
+    assert [r["id"] for r in rows] == [second.pk, first.pk]
