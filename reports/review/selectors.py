@@ -253,14 +253,19 @@ def _snap(value: MetricValue) -> dict:
 def change_text(this: MetricValue | None, last: MetricValue | None) -> str:
     """The change from last year: percentage points for rates ("+2.5 pp"), the unit otherwise
     ("+1,204", "-3.5 h", "0.0 pp", never "-0.0"); "—" when either year has no value or last
-    year's value rests on no record (n == 0: a count of 0 there is no data to compare with)."""
+    year's value rests on no record (n == 0: a count of 0 there is no data to compare with).
+    It is the difference of the two values as shown (value_format, one decimal), so it agrees
+    with them: 0.5 % after 0.8 % is -0.3 pp even when the unrounded values differ by 0.2."""
     if this is None or last is None or this.value is None or last.value is None or last.n == 0:
         return "—"
-    change, unit = this.value - last.value, this.unit
+    unit = this.unit
+    if unit == "count" and float(this.value - last.value).is_integer():
+        change = int(this.value - last.value)
+        return f"{change:+,}" if change else "0"
+    scale = 100 if unit == "fraction" else 1
+    change = round(this.value * scale, 1) - round(last.value * scale, 1)
     if unit == "fraction":
-        return _("%(change)s pp") % {"change": number_format(change * 100, signed=True)}
-    if unit == "count" and float(change).is_integer():
-        return f"{int(change):+,}" if change else "0"
+        return _("%(change)s pp") % {"change": number_format(change, signed=True)}
     return f"{number_format(change, signed=True)} {UNITS.get(unit, '')}".strip()
 
 

@@ -37,8 +37,14 @@ def value(v, unit, n):
         (value(0.5, "fraction", 4), value(None, "fraction", 0), "—"),
         (None, value(0.5, "fraction", 4), "—"),
         (value(0.5, "fraction", 4), None, "—"),
-        # Other units: their suffix, thousands separators.
-        (value(11130.3, "minutes", 2233), value(130.25, "minutes", 10), "+11,000.0 min"),
+        # The change of the values shown: 0.5 % and 0.8 % (0.546 % and 0.754 %) differ by
+        # -0.3 pp, not the -0.2 of the unrounded values.
+        (value(0.00546, "fraction", 900), value(0.00754, "fraction", 800), "-0.3 pp"),
+        # 87.6 % - 82.4 % (unrounded +5.28)
+        (value(0.8764, "fraction", 90), value(0.8236, "fraction", 80), "+5.2 pp"),
+        (value(2.26, "hours", 9), value(2.14, "hours", 8), "+0.2 h"),  # 2.3 h - 2.1 h, not 0.1
+        # Other units: their suffix, thousands separators; 130.25 shows as 130.2.
+        (value(11130.3, "minutes", 2233), value(130.25, "minutes", 10), "+11,000.1 min"),
         (value(4.0, "hours", 3), value(4.04, "hours", 3), "0.0 h"),
     ],
 )
@@ -111,3 +117,11 @@ def test_combined_reasons_are_joined_in_chinese():
     with translation.override("zh-hans"):
         shown = reasons_text({"retired": 2, "clock_skew+negative_duration": 1})
     assert shown == [("已报废", 2), ("时钟偏差 + 时长为负", 1)]
+
+
+def test_the_change_agrees_with_the_values_shown_next_to_it():
+    this, last = value(0.00546, "fraction", 900), value(0.00754, "fraction", 800)
+    with translation.override("en"):
+        shown = (value_format(this.value, "fraction"), value_format(last.value, "fraction"))
+        assert shown == ("0.5 %", "0.8 %")
+        assert change_text(this, last) == "-0.3 pp"  # 0.5 - 0.8
