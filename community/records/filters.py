@@ -5,6 +5,7 @@ community's id simply matches nothing."""
 
 import django_filters
 from django.db.models import Q
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from community.models import (
@@ -26,10 +27,20 @@ from . import selectors
 
 
 class RecordFilter(django_filters.FilterSet):
-    """Base: `q` searches `search_fields` (icontains, any of them)."""
+    """Base: `q` searches `search_fields` (icontains, any of them). A filter made from a model
+    field (`Meta.fields`) is labelled with the field's lazy verbose name."""
 
     search_fields: tuple[str, ...] = ()
     q = django_filters.CharFilter(method="search", label=_("Search"))
+
+    @classmethod
+    def filter_for_field(cls, field, field_name, lookup_expr=None):
+        filter_ = super().filter_for_field(field, field_name, lookup_expr)
+        # Left unlabelled, django-filter derives the label only once the filter set has a
+        # model; the API schema builds the class's form fields before that, with no label,
+        # and every later form then showed the field name ("Kind") in any language.
+        filter_.label = capfirst(field.verbose_name)
+        return filter_
 
     def search(self, queryset, name, value):
         condition = Q()
