@@ -27,7 +27,7 @@ from .metrics import tickets as ticket_figures
 from .models import MetricValue
 from .periods import Period
 from .review.dimensions import DIMENSIONS, dimension_of, registry_keys
-from .review.selectors import SAMPLED_UNITS, change_text, reasons_text, trend_value
+from .review.selectors import SAMPLED_UNITS, change_text, left_out_text, trend_value
 from .selectors import metric_values_latest_many
 from .services import metrics_compute_many
 
@@ -144,7 +144,7 @@ class FigureRow:
     shows_n: bool
     last_text: str
     change_text: str
-    left_out: list[tuple[str, int]]
+    left_out: str  # left_out_text
     url: str | None
 
 
@@ -227,7 +227,7 @@ def _row(key: str, value: MetricValue | None, before: MetricValue | None, url) -
         shows_n=unit in SAMPLED_UNITS,
         last_text=value_format(previous, unit),
         change_text=change_text(value, before),
-        left_out=reasons_text(value.excluded if value else {}),
+        left_out=left_out_text(value.excluded if value else {}),
         url=url,
     )
 

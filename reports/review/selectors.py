@@ -65,6 +65,11 @@ REASONS = {
     "no_land_area": gettext_lazy("no land area recorded"),
     "before_records_since": gettext_lazy("before the community's records begin"),
 }
+# Reasons that leave out the whole period rather than some records: shown without a count
+# (reports.metrics gives a period before the records begin {"before_records_since": 1}).
+WHOLE_PERIOD = {
+    "before_records_since": gettext_lazy("the whole period is before the community's records begin")
+}
 
 
 def reasons_text(excluded: dict[str, int]) -> list[tuple[str, int]]:
@@ -74,6 +79,19 @@ def reasons_text(excluded: dict[str, int]) -> list[tuple[str, int]]:
         (" + ".join(str(REASONS.get(code, code)) for code in reason.split("+")), n)
         for reason, n in excluded.items()
     ]
+
+
+def left_out_text(excluded: dict[str, int]) -> str:
+    """What a figure left out, as one translated list: "已撤销 27 条；不予受理 24 条"
+    ("cancelled: 27; rejected: 24"); a whole-period reason alone, without its count; "" for
+    none. The same text on the dashboard and in the review."""
+    whole = [str(WHOLE_PERIOD[code]) for code in excluded if code in WHOLE_PERIOD]
+    if whole:
+        return pgettext("list separator", "; ").join(whole)
+    return pgettext("list separator", "; ").join(
+        _("%(reason)s: %(count)s") % {"reason": reason, "count": f"{n:,}"}
+        for reason, n in reasons_text(excluded)
+    )
 
 
 def review_year_check(*, community: Community, year: int) -> None:
@@ -136,7 +154,7 @@ class FigureRow:
     last_text: str
     change_text: str
     shows_n: bool
-    left_out: list[tuple[str, int]]
+    left_out: str  # left_out_text
     note: str = ""
 
 
@@ -285,7 +303,7 @@ def _row(key: str, value: MetricValue | None, before: MetricValue | None) -> Fig
         last_text=value_format(previous, unit),
         change_text=change_text(value, before),
         shows_n=unit in SAMPLED_UNITS,
-        left_out=reasons_text(excluded),
+        left_out=left_out_text(excluded),
     )
 
 

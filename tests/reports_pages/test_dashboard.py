@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils.http import urlencode
 
 from reports.models import MetricValue
+from reports.review.services import review_figures_compute
 from reports.services import metrics_compute
 from tests.reports.conftest import at
 from tickets.models import Ticket
@@ -222,3 +223,15 @@ def test_the_time_zone_is_shown_in_words_with_its_offset(world, desk, page_as):
     desk.community.save(update_fields=["timezone"])
     page = page_as(staff).get(url).content.decode()
     assert '<dd title="Asia/Tokyo">Asia/Tokyo (UTC+09:00)</dd>' in page
+
+
+def test_left_out_reads_the_same_on_the_dashboard_and_in_the_review(world, desk, page_as):
+    """hand_built: one rejected ticket of 2015, left out of the ticket count."""
+    hand_built(desk)
+    client = page_as(world.a.users["committee_staff"])
+    review_figures_compute(community=desk.community, year=2015)
+    dashboard = client.get(f"/c/{desk.community.slug}/dashboard/?period=2015").content.decode()
+    review = client.get(f"/c/{desk.community.slug}/review/2015/").content.decode()
+    row = re.search(r'<tr data-key="tickets.count">(.*?)</tr>', dashboard, re.S)[1]
+    assert re.findall(r"<td[^>]*>([^<]*)</td>", row)[-1] == "不予受理 1 条"
+    assert "未计入：不予受理 1 条</span>" in review

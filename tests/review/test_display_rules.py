@@ -10,7 +10,7 @@ from django.utils import translation
 
 from reports.charts import number_format, value_format
 from reports.models import MetricValue
-from reports.review.selectors import REASONS, change_text, reasons_text
+from reports.review.selectors import REASONS, change_text, left_out_text, reasons_text
 from tickets.importing import FLAGS
 from tickets.models import Ticket
 
@@ -125,3 +125,14 @@ def test_the_change_agrees_with_the_values_shown_next_to_it():
         shown = (value_format(this.value, "fraction"), value_format(last.value, "fraction"))
         assert shown == ("0.5 %", "0.8 %")
         assert change_text(this, last) == "-0.3 pp"  # 0.5 - 0.8
+
+
+def test_left_out_reads_as_one_chinese_list():
+    with translation.override("zh-hans"):
+        shown = left_out_text({"cancelled": 27, "duplicate": 1, "rejected": 1024})
+        assert shown == "已撤销 27 条；重复 1 条；不予受理 1,024 条"
+        combined = left_out_text({"retired": 2, "clock_skew+negative_duration": 1})
+        assert combined == "已报废 2 条；时钟偏差 + 时长为负 1 条"
+        # A period before the records begin: all of it, no count of "1" to puzzle over.
+        assert left_out_text({"before_records_since": 1}) == "整个期间早于社区记录的起始日期"
+        assert left_out_text({}) == ""
