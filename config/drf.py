@@ -2,7 +2,8 @@
 cycle: DRF imports these while building its generic views)."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from rest_framework.exceptions import ValidationError
+from django.http import Http404
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -16,7 +17,11 @@ class Pagination(PageNumberPagination):
 
 
 def exception_handler(exc, context):
-    """Django model validation errors become 400 with field names, like serializer errors."""
-    if isinstance(exc, DjangoValidationError):
+    """Django model validation errors become 400 with field names, like serializer errors.
+    Every Http404 answers the generic, translated "Not found." (未找到。): Django's message
+    names the model in English ("No Ticket matches the given query.")."""
+    if isinstance(exc, Http404):
+        exc = NotFound()
+    elif isinstance(exc, DjangoValidationError):
         exc = ValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages)
     return drf_exception_handler(exc, context)
