@@ -130,6 +130,7 @@ def _write(t, viewer, roles, names, now, tz) -> dict:
         "duplicate_of": t.duplicate_of_id,
         "rating": t.rating,
         "source": t.source,
+        "external_id": t.external_id,
         "data_flags": json.loads(t.data_flags) if isinstance(t.data_flags, str) else t.data_flags,
         "actions": selectors.ticket_actions(ticket=t, user=viewer, roles=roles, at=now),
     }

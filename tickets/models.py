@@ -257,7 +257,7 @@ class Ticket(TenantModel):
         verbose_name_plural = _("Ticket")
 
     def __str__(self) -> str:
-        return self.number or f"#{self.pk}"
+        return self.number or self.external_id or f"#{self.pk}"
 
 
 class TicketEvent(TenantModel):

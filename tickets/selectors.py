@@ -48,7 +48,7 @@ ROW_COLUMNS = (
     *("submitted_at", "response_due_at", "resolution_due_at", "first_response_at"),
     *("resolved_at", "closed_at", "paused_since", "paused_seconds", "handoff_count"),
     *("responsible_party", "is_supervised", "supervision_due_at", "parent_id", "duplicate_of_id"),
-    *("rating", "rating_count", "first_rated_at", "source", "data_flags"),
+    *("rating", "rating_count", "first_rated_at", "source", "external_id", "data_flags"),
 )
 
 

@@ -71,7 +71,9 @@ def _person(user: User | None) -> dict | None:
 class TicketSerializer(ModelSerializer):
     """A ticket as the viewer may see it (tickets/selectors.py, Identity): `submitter_name`,
     `submitter_phone` and `household` are blank for de-identified viewers, the phone masked for
-    staff. `is_overdue` per selectors.overdue_q. `actions`: what the viewer may do now."""
+    staff. `is_overdue` per selectors.overdue_q. `actions`: what the viewer may do now.
+    `number` is the portal's own (TS2026-00042); an imported ticket has none, and its number in
+    the source system is `external_id` (of `source`)."""
 
     category = serializers.SerializerMethodField()
     submitter_name = serializers.SerializerMethodField()
@@ -122,6 +124,7 @@ class TicketSerializer(ModelSerializer):
             "duplicate_of",
             "rating",
             "source",
+            "external_id",
             "data_flags",
             "actions",
         ]
@@ -226,7 +229,7 @@ class TicketSerializer(ModelSerializer):
 _COLUMNS = frozenset(
     {"id", "number", "kind", "status", "channel", "title", "description", "location_text"}
     | {"paused_seconds", "handoff_count", "responsible_party", "is_supervised", "rating"}
-    | {"source", "data_flags"}
+    | {"source", "external_id", "data_flags"}
 )
 _INSTANTS = frozenset(
     {"submitted_at", "response_due_at", "resolution_due_at", "first_response_at"}

@@ -501,3 +501,33 @@ def test_event_log_is_append_only_through_the_api(world, drive, api_as):
     assert client.post(events, {}, format="json").status_code == 405
     assert client.delete(url(world.a, f"complaints/{ticket.pk}/")).status_code == 405
     assert TicketEvent.objects.count() == n
+
+
+def test_an_imported_ticket_reads_and_is_found_by_its_number_in_the_source(
+    world, categories, api_as
+):
+    """Imported tickets have no portal number: the API gives their source and its number, and
+    the search finds them by it (a user types the number the old system gave)."""
+    a = world.a
+    imported = Ticket.objects.create(
+        community=a.community,
+        kind=C,
+        source="boston",
+        external_id="101001685067",
+        channel=Ticket.Channel.PHONE,
+        category=categories[a.community.pk][C],
+        submitted_at=timezone.now() - datetime.timedelta(days=3),
+        responsible_party="property_company",
+    )
+    client = api_as(a.users[Role.PROPERTY_MANAGER])
+    found = client.get(url(a, "complaints/?q=101001685067")).json()
+    assert found["count"] == 1
+    row = found["results"][0]
+    assert (row["id"], row["number"], row["source"], row["external_id"]) == (
+        imported.pk,
+        "",
+        "boston",
+        "101001685067",
+    )
+    assert client.get(url(a, "complaints/?q=10100168")).json()["count"] == 0  # whole numbers
+    assert str(imported) == "101001685067"
