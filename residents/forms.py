@@ -134,7 +134,7 @@ class RegisterImportForm(forms.Form):
     mapping = forms.FileField(
         label=_("Column mapping (optional)"),
         required=False,
-        help_text=_("A JSON file naming the header of each field, e.g. {“phone”: “手机号码”}."),
+        help_text=_('A JSON file naming the header of each field, e.g. {"phone": "手机号码"}.'),
     )
 
     def clean_file(self):
