@@ -27,7 +27,10 @@ INSTANTS = (
 # relation -> (table, SQL of its {"id", "name"} name)
 RELATIONS = {
     "household": ("residents_household", "room"),
-    "building": ("residents_building", "name"),
+    "building": (
+        "residents_building",
+        "name, (SELECT c.name FROM residents_compound c WHERE c.id = compound_id)",
+    ),
     "unit": ("residents_unit", "name"),
     "assignee": (
         "community_user",
@@ -74,7 +77,7 @@ def raw_complaints(request, slug):
             ids = list({getattr(t, f"{relation}_id") for t in tickets} - {None})
             if ids:
                 cursor.execute(f"SELECT id, {name} FROM {table} WHERE id = ANY(%s)", [ids])
-                names[relation] = dict(cursor.fetchall())
+                names[relation] = {pk: values for pk, *values in cursor.fetchall()}
     viewer = SimpleNamespace(pk=user)
     now, tz = timezone.now(), timezone.get_current_timezone()
     results = [_write(t, viewer, roles, names, now, tz) for t in tickets]
@@ -91,7 +94,10 @@ def _write(t, viewer, roles, names, now, tz) -> dict:
 
     def named(relation):
         pk = getattr(t, f"{relation}_id")
-        return None if pk is None else {"id": pk, "name": names[relation][pk]}
+        if pk is None:
+            return None
+        found = dict(zip(("name", "compound"), names[relation][pk], strict=False))
+        return {"id": pk, **found}
 
     instants = {}
     for name in INSTANTS:

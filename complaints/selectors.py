@@ -20,7 +20,7 @@ def identifies(tenancy: Tenancy) -> bool:
 def dispute_list(*, community: Community) -> QuerySet[Dispute]:
     """Disputes, latest reported first, with `session_count` and their parties (households with
     unit and building) prefetched in one more query."""
-    parties = DisputeParty.objects.select_related("household__unit__building")
+    parties = DisputeParty.objects.select_related("household__unit__building__compound")
     return (
         Dispute.objects.filter(community=community)
         .annotate(session_count=Count("sessions", distinct=True))

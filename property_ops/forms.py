@@ -52,15 +52,17 @@ NOTE_WIDGET = forms.Textarea(attrs={"rows": 3})
 
 
 def household_label(household) -> str:
-    """1号楼1单元101: the household's building, unit and room ("" for none)."""
+    """幸福里一期 1号楼1单元101: the household's compound, building, unit and room ("" for
+    none); several compounds of a community may each have a 1号楼1单元101."""
     if household is None:
         return ""
-    return f"{household.unit.building.name}{household.unit.name}{household.room}"
+    building = household.unit.building
+    return f"{building.compound.name} {building.name}{household.unit.name}{household.room}"
 
 
 def household_choices(field: forms.ModelChoiceField) -> None:
     """Label households by address, loading their unit and building in the same query."""
-    field.queryset = field.queryset.select_related("unit__building")
+    field.queryset = field.queryset.select_related("unit__building__compound")
     field.label_from_instance = household_label
 
 

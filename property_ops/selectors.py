@@ -151,7 +151,7 @@ def service_use_list(*, community: Community, user: User, roles) -> QuerySet[Ser
     whose only role reading `convenience_service` is resident gets only the uses of the
     households they are registered in (none when they are in no household)."""
     queryset = ServiceUse.objects.filter(community=community).select_related(
-        "service", "household__unit__building"
+        "service", "household__unit__building__compound"
     )
     readers_of_all = permissions.MATRIX["convenience_service"][permissions.READ] - {
         Membership.Role.RESIDENT

@@ -5,6 +5,8 @@ a compound, a building, a unit, a household and a resident; plus an outsider wit
 from dataclasses import dataclass, field
 
 import pytest
+from django.conf import settings
+from django.utils import translation
 from rest_framework.test import APIClient
 
 from community.models import Community, Membership, User
@@ -12,6 +14,15 @@ from residents.models import Building, Household, Resident, Unit
 from tests import factories
 
 ROLES = list(Membership.Role)
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    """Every test starts in the site's default language (Chinese): a request by an English
+    user leaves English active in the thread, which would leak into the next test's messages."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @dataclass

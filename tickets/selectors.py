@@ -176,7 +176,10 @@ def ticket_relations_load(tickets: list) -> list:
     or TicketRow): one query per relation that some ticket has, none for the others."""
     for name in ROW_PREFETCHED:
         ids = {getattr(t, f"{name}_id") for t in tickets} - {None}
-        found = Ticket._meta.get_field(name).related_model.objects.in_bulk(ids) if ids else {}
+        rows = Ticket._meta.get_field(name).related_model.objects
+        if name == "building":  # named with its compound (several may have a 1号楼)
+            rows = rows.select_related("compound")
+        found = rows.in_bulk(ids) if ids else {}
         for ticket in tickets:
             setattr(ticket, name, found.get(getattr(ticket, f"{name}_id")))
     return tickets

@@ -56,6 +56,10 @@ class _Named(serializers.Serializer):
     name = serializers.CharField()
 
 
+class _BuildingRef(_Named):
+    compound = serializers.CharField(help_text="The compound's name: several may have a 1号楼.")
+
+
 class _CategoryRef(serializers.Serializer):
     id = serializers.IntegerField()
     code = serializers.CharField()
@@ -187,10 +191,10 @@ class TicketSerializer(ModelSerializer):
             return None
         return {"id": ticket.household.pk, "name": ticket.household.room}
 
-    @extend_schema_field(_Named(allow_null=True))
+    @extend_schema_field(_BuildingRef(allow_null=True))
     def get_building(self, ticket):
         b = ticket.building
-        return {"id": b.pk, "name": b.name} if b else None
+        return {"id": b.pk, "name": b.name, "compound": b.compound.name} if b else None
 
     @extend_schema_field(_Named(allow_null=True))
     def get_unit(self, ticket):

@@ -107,10 +107,10 @@ def decorate(tickets, *, user: User, roles: frozenset[str], slug: str) -> list[d
 
 
 def place(ticket: Ticket, level: str) -> str:
-    """1号楼1单元101 · 北门停车场: building, unit, room (not for de-identified viewers) and
-    the place in words, from what the queue selector loaded."""
+    """幸福里一期 1号楼1单元101 · 北门停车场: compound and building, unit, room (not for
+    de-identified viewers) and the place in words, from what the queue selector loaded."""
     parts = [
-        ticket.building.name if ticket.building else "",
+        forms.building_label(ticket.building) if ticket.building else "",
         ticket.unit.name if ticket.unit else "",
         ticket.household.room if ticket.household and level != selectors.HIDDEN else "",
     ]

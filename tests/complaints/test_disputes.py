@@ -110,8 +110,8 @@ def test_api_create_session_conclude_and_detail(world, api_as):
     )
     assert response.status_code == 201, response.json()
     body = response.json()
-    assert body["applicants"] == [{"id": world.a.household.pk, "address": "1号楼1单元101"}]
-    assert body["respondents"] == [{"id": neighbour.pk, "address": "1号楼1单元102"}]
+    assert body["applicants"] == [{"id": world.a.household.pk, "address": "a小区 1号楼1单元101"}]
+    assert body["respondents"] == [{"id": neighbour.pk, "address": "a小区 1号楼1单元102"}]
     pk = body["id"]
     session = client.post(
         f"/api/v1/c/a-community/disputes/{pk}/sessions/",

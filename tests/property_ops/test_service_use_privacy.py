@@ -39,7 +39,7 @@ def test_resident_list_page_shows_own_household_only_without_edit_links(world, u
     assert response.context["paginator"].count == 1
     [(url, cells)] = response.context["rows"]
     assert url == ""
-    assert cells[2] == f"{world.a.building.name}{world.a.unit.name}101"
+    assert cells[2] == f"a小区 {world.a.building.name}{world.a.unit.name}101"
     body = response.content.decode()
     assert "808" not in body
     assert "/edit/" not in body

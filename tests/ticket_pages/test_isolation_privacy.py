@@ -119,7 +119,7 @@ def test_de_identified_readers_see_no_submitter_in_queue_page_or_timeline(world,
     ticket = drive(a, C, "closed")
     queue = page_as(a.users[Role.OWNERS_COMMITTEE]).get(page_url(a, C))
     assert [row["submitter"] for row in queue.context["rows"]] == [""]
-    assert [row["place"] for row in queue.context["rows"]] == ["1号楼1单元"]
+    assert [row["place"] for row in queue.context["rows"]] == ["a小区 1号楼1单元"]
     page = page_as(a.users[Role.EVALUATOR]).get(page_url(a, C, f"{ticket.pk}/"))
     assert "a居民" not in page.text and "101" not in page.context["place"]
     actors = [entry.actor for entry in page.context["timeline"]]

@@ -223,7 +223,7 @@ def test_resident_submits_and_a_retry_returns_the_same_ticket(world, categories,
     data = first.json()
     assert (data["status"], data["channel"], data["is_own"]) == ("submitted", "web", True)
     assert data["number"] == "GD" + str(timezone.localdate().year) + "-00001"
-    assert data["building"] == {"id": world.a.building.pk, "name": "1号楼"}
+    assert data["building"] == {"id": world.a.building.pk, "name": "1号楼", "compound": "a小区"}
 
 
 def test_staff_intake_needs_a_channel(world, categories, api_as):
