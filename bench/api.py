@@ -23,7 +23,7 @@ from .common import BENCH_DATABASE_URL, django_setup, load_average, report
 
 HOST = "127.0.0.1"
 SLUG, TICKETS = "ba-000", 5_000  # 3,500 complaints over two years
-SECONDS, CONNECTIONS, THREADS = 10, 16, 2
+SECONDS, CONNECTIONS, THREADS, ROUNDS = 10, 16, 2, 3
 TARGET = 0.60
 ENV = {
     "DATABASE_URL": BENCH_DATABASE_URL,
@@ -72,8 +72,12 @@ def main() -> None:
         wait_for(HOST, port)
         same_page(product, raw, token)
         print(f"load average before: {load_average()}")
-        rps_raw = wrk(raw, token)
-        rps_api = wrk(product, token)
+        # Alternated rounds, the best of each: a burst of other work on the machine then
+        # lowers one round of each side, not one side's only measurement.
+        rps_raw, rps_api = 0.0, 0.0
+        for _ in range(ROUNDS):
+            rps_raw = max(rps_raw, wrk(raw, token))
+            rps_api = max(rps_api, wrk(product, token))
         print(f"load average after: {load_average()}")
     finally:
         server.terminate()
