@@ -32,4 +32,4 @@ def test_the_table_formats_values_with_their_unit_and_translates_reasons(world):
     response = lines["tickets.response_minutes.median"].split(")", 1)[1].split()
     assert response[:2] == ["10,650.0", "分钟"] and "e+" not in out.getvalue()
     assert lines["tickets.closure_rate"].split(")", 1)[1].split()[:4] == ["50.0", "%", "1", "2"]
-    assert "诉求件数" in lines["tickets.count"] and "已撤销 1" in lines["tickets.count"]
+    assert "诉求件数" in lines["tickets.count"] and "已撤销 1 条" in lines["tickets.count"]

@@ -17,7 +17,7 @@ from community.models import Community
 from reports.charts import number_format, value_format
 from reports.metrics import metric_label
 from reports.periods import Period
-from reports.review.selectors import reasons_text
+from reports.review.selectors import left_out_text
 from reports.services import metrics_compute
 
 
@@ -92,7 +92,7 @@ def _table(figures: dict[str, dict]) -> str:
                 _number(f["numerator"]),
                 _number(f["denominator"]),
                 _number(f["n"]),
-                ", ".join(f"{reason} {n:,}" for reason, n in reasons_text(f["excluded"])),
+                left_out_text(f["excluded"]),
             )
         )
     widths = [max(_width(row[i]) for row in rows) for i in range(len(rows[0]))]
