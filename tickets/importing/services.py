@@ -15,7 +15,7 @@ from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Min
 from django.utils import timezone as djtz
 from django.utils.text import slugify
@@ -342,8 +342,19 @@ def service_requests_import(
         _records_since_extend(touched)
         if dry_run:
             transaction.set_rollback(True)
+    if not dry_run:
+        _statistics_refresh()
     summary.seconds = time.perf_counter() - clock
     return summary
+
+
+def _statistics_refresh() -> None:
+    """ANALYZE the ticket tables after an import: the figures' replay statement is planned on
+    their statistics, and on freshly loaded tables without them PostgreSQL can choose a plan
+    that replays every ticket's events once per ticket (minutes instead of a second)."""
+    with connection.cursor() as cursor:
+        for model in (Ticket, TicketEvent):
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
 
 
 def _records_since_extend(communities: list[Community]) -> None:
