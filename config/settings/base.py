@@ -144,9 +144,11 @@ SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 TICKET_REMINDER_LEAD_MINUTES = env.int("TICKET_REMINDER_LEAD_MINUTES", default=120)
 
 REST_FRAMEWORK = {
+    # Token first: a request without valid credentials answers 401 with
+    # `WWW-Authenticate: Token` (the first class names the scheme), not 403.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": [

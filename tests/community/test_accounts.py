@@ -160,9 +160,10 @@ def test_the_token_authenticates_api_requests(client, world):
     response = client.get(url, HTTP_AUTHORIZATION=f"Token {token.key}")
     assert response.status_code == 200
     assert [b["name"] for b in response.json()["results"]] == ["1号楼"]
-    # 403 rather than 401: SessionAuthentication comes first and sends no WWW-Authenticate.
-    assert client.get(url).status_code == 403
+    # 401 with the scheme to use (TokenAuthentication is the first class).
+    anonymous = client.get(url)
+    assert (anonymous.status_code, anonymous["WWW-Authenticate"]) == (401, "Token")
     wrong = client.get(url, HTTP_AUTHORIZATION="Token wrong")
-    assert (wrong.status_code, wrong.json()["detail"]) == (403, "认证令牌无效。")
+    assert (wrong.status_code, wrong.json()["detail"]) == (401, "认证令牌无效。")
     other = Token.objects.create(user=world.b.users["committee_staff"])
     assert client.get(url, HTTP_AUTHORIZATION=f"Token {other.key}").status_code == 404
