@@ -292,11 +292,9 @@ class _TicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Community
         id of the event (a resolution) they were given with; `width`/`height` in pixels,
         `size_bytes` in bytes; `url` downloads the image (the same token). 404 for evaluators
         and owners' committee members, who see tickets de-identified."""
-        ticket = self.get_object()
-        context = {**self.get_serializer_context(), "ticket": ticket}
-        return Response(
-            TicketPhotoSerializer(self._photos_of(ticket), many=True, context=context).data
-        )
+        found = self._photos_of(self.get_object())
+        context = self.get_serializer_context()
+        return Response(TicketPhotoSerializer(found, many=True, context=context).data)
 
     @extend_schema(responses={(200, "image/*"): OpenApiTypes.BINARY})
     @action(

@@ -13,7 +13,6 @@ from operator import attrgetter
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
-from rest_framework.reverse import reverse
 
 from community.api import (
     CommunityMemberField,
@@ -284,12 +283,13 @@ class TicketPhotoSerializer(ModelSerializer):
         read_only_fields = fields
 
     def get_url(self, photo) -> str:
-        ticket = self.context["ticket"]
-        basename = "complaint" if ticket.kind == TicketKind.COMPLAINT else "work-order"
-        return reverse(
-            f"tickets-api:{basename}-photo",
-            kwargs={"slug": self.context["community"].slug, "pk": ticket.pk, "photo": photo.pk},
-            request=self.context["request"],
+        return self.context["view"].reverse_action(
+            "photo",
+            kwargs={
+                "slug": self.context["community"].slug,
+                "pk": photo.ticket_id,
+                "photo": photo.pk,
+            },
         )
 
 
