@@ -4,9 +4,9 @@
 -- category). Parameters: %(communities)s, %(first)s / %(after)s (local dates), %(as_of)s.
 WITH t AS (
   SELECT t.id, t.community_id, t.category_id, t.kind, t.channel, t.exclude_from_durations,
-         EXTRACT(EPOCH FROM t.submitted_at) AS submitted,
-         EXTRACT(EPOCH FROM t.response_due_at) AS response_due,
-         EXTRACT(EPOCH FROM t.resolution_due_at) AS resolution_due,
+         date_part('epoch', t.submitted_at) AS submitted,
+         date_part('epoch', t.response_due_at) AS response_due,
+         date_part('epoch', t.resolution_due_at) AS resolution_due,
          k.is_facility_fault AS facility, k.is_property_service AS property,
          date_trunc('month', t.submitted_at AT TIME ZONE c.timezone) AS month
   FROM tickets_ticket t
@@ -25,11 +25,11 @@ replay AS (
       FILTER (WHERE e.kind = 'transition' AND e.from_status <> ''))[1] AS status,
     (array_agg(e.rating ORDER BY e.at DESC, e.id DESC) FILTER (WHERE e.kind = 'rate'))[1]
       AS rating,
-    EXTRACT(EPOCH FROM MIN(e.at) FILTER (WHERE e.actor_kind IN ('staff', 'import')
+    date_part('epoch', MIN(e.at) FILTER (WHERE e.actor_kind IN ('staff', 'import')
       AND (e.kind = 'reply' OR (e.kind = 'transition'
            AND e.to_status IN ('accepted', 'dispatched', 'rejected', 'resolved')))))
       AS responded,
-    EXTRACT(EPOCH FROM COALESCE(
+    date_part('epoch', COALESCE(
       MAX(e.at) FILTER (WHERE e.kind = 'transition' AND e.to_status = 'resolved'),
       MAX(e.at) FILTER (WHERE e.kind = 'transition' AND e.to_status = 'closed'))) AS resolved,
     COUNT(*) FILTER (WHERE e.kind = 'transfer') AS handoffs,
@@ -41,15 +41,15 @@ replay AS (
 -- Pauses: each ends at the next pause or resume (an unended one runs to as_of); a pause moves
 -- a deadline when it began, on the ticket's active clock, before that deadline.
 pause_events AS (
-  SELECT e.ticket_id, e.kind, EXTRACT(EPOCH FROM e.at) AS at,
-    EXTRACT(EPOCH FROM LEAD(e.at) OVER (PARTITION BY e.ticket_id ORDER BY e.at, e.id)) AS ended
+  SELECT e.ticket_id, e.kind, date_part('epoch', e.at) AS at,
+    date_part('epoch', LEAD(e.at) OVER (PARTITION BY e.ticket_id ORDER BY e.at, e.id)) AS ended
   FROM tickets_ticketevent e JOIN t ON t.id = e.ticket_id
   WHERE e.at <= %(as_of)s AND e.kind IN ('pause', 'resume')
 ),
 pauses AS (
   SELECT ticket_id, ended IS NULL AS waiting,
-    COALESCE(ended, EXTRACT(EPOCH FROM %(as_of)s::timestamptz)) - at AS secs,
-    at - COALESCE(SUM(COALESCE(ended, EXTRACT(EPOCH FROM %(as_of)s::timestamptz)) - at)
+    COALESCE(ended, date_part('epoch', %(as_of)s::timestamptz)) - at AS secs,
+    at - COALESCE(SUM(COALESCE(ended, date_part('epoch', %(as_of)s::timestamptz)) - at)
       OVER (PARTITION BY ticket_id ORDER BY at ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING),
       0) AS active_at
   FROM pause_events WHERE kind = 'pause'
@@ -82,10 +82,10 @@ g AS (
     NOT f.exclude_from_durations AND f.response_secs >= -60 AS response_usable,
     NOT f.exclude_from_durations AND f.resolution_secs >= -60 AS resolution_usable,
     -- On-time rates: deadline passed by as_of (not waiting on the submitter), nothing left out.
-    f.response_deadline <= EXTRACT(EPOCH FROM %(as_of)s::timestamptz) AND NOT f.response_waiting
+    f.response_deadline <= date_part('epoch', %(as_of)s::timestamptz) AND NOT f.response_waiting
       AND NOT f.exclude_from_durations AND COALESCE(f.response_secs >= -60, true)
       AS response_judged,
-    f.resolution_deadline <= EXTRACT(EPOCH FROM %(as_of)s::timestamptz)
+    f.resolution_deadline <= date_part('epoch', %(as_of)s::timestamptz)
       AND NOT f.resolution_waiting AND NOT f.exclude_from_durations
       AND NOT (f.status IN ('resolved', 'closed') AND f.resolution_secs < -60)
       AS resolution_judged

@@ -112,9 +112,12 @@ def figures(*, targets: list[Target], as_of: datetime) -> dict[Target, dict[str,
     return result
 
 
+_FACILITY_STATUSES = tuple(Facility.Status.values)  # Choices.values builds a list on each call
+
+
 def _figures(found: dict) -> dict[str, Figure]:
     due, on_time, not_yet_due = found["garbage", None]
-    status = {s: found["facilities", s][0] for s in Facility.Status.values}
+    status = {s: found["facilities", s][0] for s in _FACILITY_STATUSES}
     offered_kinds = found["services", None][0]
     uses, rated, satisfied = found["uses", None]
     return {
@@ -150,8 +153,11 @@ def _green(found: dict) -> Figure:
     )
 
 
+_HYGIENE_GRADES = tuple(HygieneInspection.Grade.values)  # Choices.values builds a list on each call
+
+
 def _hygiene(found: dict) -> dict[str, Figure]:
-    grades = {g: found["hygiene", g] for g in HygieneInspection.Grade.values}
+    grades = {g: found["hygiene", g] for g in _HYGIENE_GRADES}
     held = sum(n for n, _tenths, _ in grades.values())
     tenths = sum(t for _n, t, _ in grades.values())
     passed = sum(grades[g][0] for g in PASSED)

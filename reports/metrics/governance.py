@@ -73,10 +73,13 @@ def figures(*, targets: list[Target], as_of: datetime) -> dict[Target, dict[str,
     return result
 
 
+_DISPUTE_OUTCOMES = tuple(Dispute.Outcome.values)  # Choices.values builds a list on each call
+
+
 def _figures(found: dict) -> dict[str, Figure]:
     raised, resolved, _ = found["topics", None]
     received, decided, adopted = found["opinions", None]
-    outcomes = {o: found["disputes", o][0] for o in Dispute.Outcome.values}
+    outcomes = {o: found["disputes", o][0] for o in _DISPUTE_OUTCOMES}
     return {
         "governance.joint_meetings_count": count(found["joint_meetings", None][0]),
         "governance.topic_resolution_rate": rate(resolved, raised),

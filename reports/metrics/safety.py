@@ -122,11 +122,14 @@ def figures(*, targets: list[Target], as_of: datetime) -> dict[Target, dict[str,
     return {target: _figures(found[target], households[i]) for i, target in enumerate(targets)}
 
 
+_INCIDENT_KINDS = tuple(Incident.Kind.values)  # Choices.values builds a list on each call
+
+
 def _figures(found: dict, households: int) -> dict[str, Figure]:
     planned, visited, open_windows = found["patrol", None]
     fire, fire_rectified, _ = found["hazards", "fire"]
     other, other_rectified, _ = found["hazards", None]
-    kinds = {kind: found["incidents", kind] for kind in Incident.Kind.values}
+    kinds = {kind: found["incidents", kind] for kind in _INCIDENT_KINDS}
     burglaries = kinds[Incident.Kind.BURGLARY][0]
     incidents = sum(n for n, _responded, _negative in kinds.values())
     responded = sum(r for _n, r, _negative in kinds.values())

@@ -12,6 +12,7 @@ import re
 from collections import defaultdict
 from contextlib import contextmanager
 from datetime import datetime
+from operator import add
 
 from django.db import connection, transaction
 from django.utils.translation import gettext_lazy as _
@@ -65,10 +66,13 @@ RESPONSE_STATUSES = ("accepted", "dispatched", "rejected", "resolved")
 SKEW_SECONDS = 60  # METRICS.md: a close up to 60 s before the open is clock skew (duration 0)
 NO_REASON = "excluded_from_durations"  # an excluded ticket without a data flag
 
-# Seconds since the Unix epoch of a timestamp column, exact on both engines (SQLite stores
-# text; julianday() is integer milliseconds underneath, so rounding recovers them exactly).
+# Seconds since the Unix epoch of a timestamp column as a float8 on both engines. Exact for
+# whole seconds (every import) and within 0.3 us otherwise; an instant compares equal to itself.
+# PostgreSQL: date_part(), not EXTRACT() (numeric since PostgreSQL 14, whose arithmetic cost
+# 1.5 s of a 20 s statement over 1M tickets, bench/metrics.py). SQLite stores text; julianday()
+# is integer milliseconds underneath, so rounding recovers them exactly.
 EPOCH = {
-    "postgresql": "EXTRACT(EPOCH FROM {})",
+    "postgresql": "date_part('epoch', {})",
     "sqlite": "((ROUND(JULIANDAY({}) * 86400000) - 210866760000000) / 1000.0)",
 }
 
@@ -219,7 +223,7 @@ f AS (
     COALESCE(z.resolution_waiting, 0) AS resolution_waiting
   FROM t LEFT JOIN e ON e.ticket_id = t.id LEFT JOIN z ON z.ticket_id = t.id
 ),
-g AS MATERIALIZED (
+g AS {materialized} (
   -- Narrow rows (the sums sort them): the instants become durations and 0/1 facts.
   -- response_passed / resolution_passed: NULL without a deadline, 1 when the effective
   -- deadline passed by as_of (the clock not waiting on the submitter), else 0.
@@ -298,6 +302,8 @@ def _facts(vendor: str, n_targets: int, n_communities: int) -> str:
         ep_response_due_t=ep("t.response_due_at"),
         ep_resolution_due_t=ep("t.resolution_due_at"),
         ep_as_of=ep("%(as_of)s"),
+        # SQLite reads g once per section (below); PostgreSQL once, so it is not written out.
+        materialized="MATERIALIZED" if vendor == "sqlite" else "",
     )
 
 
@@ -307,13 +313,10 @@ def _statement(vendor: str, n_targets: int, n_communities: int) -> str:
     (pi, duration name, value)."""
     facts = _facts(vendor, n_targets, n_communities)
     sums = ", ".join(f"{sql} AS {name}" for name, sql in SUMS.items())
-    blanks = ", ".join(f"NULL AS {name}" for name in SUMS)
     no_durations = ", ".join(["NULL"] * (3 * len(DURATIONS)))
-    sections = [
-        f"SELECT g.pi, g.category_id, g.flags, NULL AS name, {sums}, {no_durations}, NULL AS v"  # noqa: S608 (constants)
-        " FROM g GROUP BY g.pi, g.category_id, g.flags"
-    ]
-    if vendor == "postgresql":  # one pass; p50 and p90 of a duration share one sort
+    if vendor == "postgresql":
+        # One sort of g for both: (pi) is a prefix of (pi, category, flags). The per-pi row
+        # also carries sums and the per-category rows durations; _read takes neither.
         durations = ", ".join(
             f"COUNT(*) FILTER (WHERE {condition}),"
             f" percentile_cont(0.5) WITHIN GROUP (ORDER BY ({value})::float8)"
@@ -322,16 +325,22 @@ def _statement(vendor: str, n_targets: int, n_communities: int) -> str:
             f" FILTER (WHERE {condition})"
             for condition, value in DURATIONS.values()
         )
-        sections.append(
-            f"SELECT g.pi, NULL, NULL, 'durations', {blanks}, {durations}, NULL"  # noqa: S608
-            " FROM g GROUP BY g.pi"
+        return (
+            f"{facts} SELECT g.pi, g.category_id, g.flags,"  # noqa: S608 (constants)
+            " CASE WHEN GROUPING(g.category_id) = 1 THEN 'durations' END,"
+            f" {sums}, {durations}, NULL"
+            " FROM g GROUP BY GROUPING SETS ((g.pi, g.category_id, g.flags), (g.pi))"
         )
-    else:  # the sorted values; percentile_cont() interpolates them the same way
-        for name, (condition, value) in DURATIONS.items():
-            sections.append(
-                f"SELECT g.pi, NULL, NULL, '{name}', {blanks}, {no_durations}, {value}"  # noqa: S608
-                f" FROM g WHERE {condition}"
-            )
+    blanks = ", ".join(f"NULL AS {name}" for name in SUMS)
+    sections = [
+        f"SELECT g.pi, g.category_id, g.flags, NULL AS name, {sums}, {no_durations}, NULL AS v"  # noqa: S608 (constants)
+        " FROM g GROUP BY g.pi, g.category_id, g.flags"
+    ]
+    for name, (condition, value) in DURATIONS.items():  # the sorted values; _read
+        sections.append(  # interpolates them as percentile_cont() does
+            f"SELECT g.pi, NULL, NULL, '{name}', {blanks}, {no_durations}, {value}"  # noqa: S608
+            f" FROM g WHERE {condition}"
+        )
     return facts + "\nUNION ALL\n".join(sections)
 
 
@@ -424,31 +433,30 @@ def _read(sql: str, params: dict):
     """Run the statement; returns per-period sums, per-(period, category) sums, per-(period,
     exclusion reason) sums and per-period durations {name: (n, p50, p90)}."""
     names = list(SUMS)
-    sums: dict[int, dict[str, int]] = defaultdict(lambda: dict.fromkeys(names, 0))
-    by_category: dict[tuple[int, int], dict[str, int]] = defaultdict(
-        lambda: dict.fromkeys(names, 0)
-    )
-    by_reason: dict[int, dict[str, dict[str, int]]] = defaultdict(dict)
+    zeros = [0] * len(names)
+    # Lists added element-wise while reading (map(add) runs in C), named at the end.
+    sums: dict[int, list[int]] = defaultdict(lambda: zeros)
+    by_category: dict[tuple[int, int], list[int]] = defaultdict(lambda: zeros)
+    by_reason: dict[int, dict[str, list[int]]] = defaultdict(dict)
     values: dict[int, dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
     durations: dict[int, dict[str, tuple]] = defaultdict(dict)
     with replay_settings(), connection.cursor() as cursor:
         cursor.execute(sql, params)
         for pi, category, flags, name, *row in cursor.fetchall():
-            counts, found, v = row[: len(names)], row[len(names) : -1], row[-1]
             if name is None:
-                for target in (sums[pi], by_category[pi, category]):
-                    for key, value in zip(names, counts, strict=True):
-                        target[key] += int(value)
+                counts = list(map(int, row[: len(names)]))
+                sums[pi] = list(map(add, sums[pi], counts))
+                by_category[pi, category] = list(map(add, by_category[pi, category], counts))
                 if flags is not None:
                     reason = "+".join(json.loads(flags)) or NO_REASON
-                    mine = by_reason[pi].setdefault(reason, dict.fromkeys(names, 0))
-                    for key, value in zip(names, counts, strict=True):
-                        mine[key] += int(value)
+                    mine = by_reason[pi].get(reason, zeros)
+                    by_reason[pi][reason] = list(map(add, mine, counts))
             elif name == "durations":  # PostgreSQL: percentile_cont computed in the database
+                found = row[len(names) : -1]
                 for i, duration in enumerate(DURATIONS):
                     durations[pi][duration] = tuple(found[3 * i : 3 * i + 3])
             else:
-                values[pi][name].append(float(v))
+                values[pi][name].append(float(row[-1]))
     for pi, named in values.items():  # SQLite: the same interpolation over the sorted values
         for name, found in named.items():
             found.sort()
@@ -457,7 +465,22 @@ def _read(sql: str, params: dict):
                 percentile_cont(found, 0.5),
                 percentile_cont(found, 0.9),
             )
-    return sums, by_category, by_reason, durations
+
+    def named(found: list[int]) -> dict[str, int]:
+        return dict(zip(names, found, strict=True))
+
+    return (
+        defaultdict(lambda: named(zeros), {pi: named(found) for pi, found in sums.items()}),
+        {key: named(found) for key, found in by_category.items()},
+        defaultdict(
+            dict,
+            {
+                pi: {reason: named(found) for reason, found in reasons.items()}
+                for pi, reasons in by_reason.items()
+            },
+        ),
+        durations,
+    )
 
 
 def households_at_period_end(n_periods: int, params: dict) -> dict[int, int]:
