@@ -39,6 +39,8 @@ ENV = {
 def main() -> None:
     os.environ.update(ENV)
     django_setup("bench.settings")
+    from django.db import connection
+
     from .data import communities_generate, tickets_count, tickets_generate
 
     ids = communities_generate("ba", 1)
@@ -50,6 +52,8 @@ def main() -> None:
             end=dt.datetime(2025, 1, 1, tzinfo=dt.UTC),
         )
     token = token_for(SLUG)
+    with connection.cursor() as cursor:  # statistics of every table, as autovacuum keeps them
+        cursor.execute("ANALYZE")
     port = free_port()
     product = f"http://{HOST}:{port}/api/v1/c/{SLUG}/complaints/"
     raw = f"http://{HOST}:{port}/bench/raw/c/{SLUG}/complaints/"

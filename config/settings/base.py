@@ -147,7 +147,7 @@ REST_FRAMEWORK = {
     # Token first: a request without valid credentials answers 401 with
     # `WWW-Authenticate: Token` (the first class names the scheme), not 403.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "community.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
