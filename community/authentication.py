@@ -24,17 +24,18 @@ class TokenAuthentication(authentication.TokenAuthentication):
         user = found[0]
         if not user.is_active:
             raise AuthenticationFailed(_("User inactive or deleted."))
-        token = Token(key=key, user=user, created=user.token_created)
-        del user.token_created
+        # request.auth: the stored token as the ORM loads it, `created` deferred (read on use).
+        token = Token.from_db(user._state.db, ["key", "user_id"], [key, user.pk])
+        token.user = user
         return user, token
 
 
 @cache
 def _token_user_sql() -> str:
-    """The user of a token key (%s), with the token's `created` as `token_created`."""
+    """The user of a token key (%s)."""
     t, u = Token._meta, User._meta
     return (
-        f"SELECT u.*, t.{t.get_field('created').column} AS token_created"  # noqa: S608 (names)
-        f" FROM {t.db_table} t JOIN {u.db_table} u ON u.{u.pk.column} = t.user_id"
+        f"SELECT u.* FROM {t.db_table} t"  # noqa: S608 (names)
+        f" JOIN {u.db_table} u ON u.{u.pk.column} = t.user_id"
         f" WHERE t.{t.pk.column} = %s"
     )

@@ -58,8 +58,14 @@ CREATE TEMPORARY TABLE metricvalue_rows (
   denominator float8, n integer, excluded jsonb, unit varchar
 )
 """
-_LOCK = "SELECT pg_advisory_xact_lock(%(namespace)s, c) FROM unnest(%(communities)s) c ORDER BY c"
-_LOCK_NAMESPACE = 7_301  # this lock's own first key (pg_advisory_xact_lock(int, int))
+# pg_advisory_xact_lock(int, int): the community's bigint id hashed into the second key (two
+# communities sharing a hash only wait for each other), taken in the order of the keys.
+_LOCK = (
+    "SELECT pg_advisory_xact_lock(%(namespace)s, k)"
+    " FROM (SELECT DISTINCT hashint8(c) AS k FROM unnest(%(communities)s::bigint[]) c) keys"
+    " ORDER BY k"
+)
+_LOCK_NAMESPACE = 7_301  # this lock's own first key
 _UPDATE = """
 UPDATE {table} m SET value = r.value, numerator = r.numerator, denominator = r.denominator,
   n = r.n, excluded = r.excluded, unit = r.unit, computed_at = %(now)s, updated_at = %(now)s

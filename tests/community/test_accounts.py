@@ -167,3 +167,24 @@ def test_the_token_authenticates_api_requests(client, world):
     assert (wrong.status_code, wrong.json()["detail"]) == (401, "认证令牌无效。")
     other = Token.objects.create(user=world.b.users["committee_staff"])
     assert client.get(url, HTTP_AUTHORIZATION=f"Token {other.key}").status_code == 404
+
+
+def test_the_token_and_its_user_are_those_stored(world):
+    """community.authentication reads both with one constant statement: the user is the stored
+    user, request.auth the stored token (not a new one), an inactive user's token is refused."""
+    from rest_framework.exceptions import AuthenticationFailed
+
+    from community.authentication import TokenAuthentication
+
+    staff = world.a.users["committee_staff"]
+    stored = Token.objects.create(user=staff)
+    user, token = TokenAuthentication().authenticate_credentials(stored.key)
+    assert (user.pk, user.username, user.is_active) == (staff.pk, staff.username, True)
+    assert (token.pk, token.user_id, token._state.adding) == (stored.key, staff.pk, False)
+    assert token.created == Token.objects.get(pk=stored.key).created  # aware, read on use
+    assert token.created.tzinfo is not None
+    staff.is_active = False
+    staff.save()
+    with pytest.raises(AuthenticationFailed) as refused:
+        TokenAuthentication().authenticate_credentials(stored.key)
+    assert str(refused.value.detail) == "用户未激活或者已删除。"  # DRF's own message

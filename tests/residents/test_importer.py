@@ -2,7 +2,6 @@
 
 import io
 import json
-import time
 from decimal import Decimal
 
 import openpyxl
@@ -271,11 +270,12 @@ def big_register(count: int) -> bytes:
     return ("\n".join(lines) + "\n").encode("gbk")
 
 
-def test_a_20000_row_register_imports_in_a_few_seconds(world):
+def test_a_20000_row_register_imports_in_batches(world, django_assert_max_num_queries):
+    """Set-based: the queries grow with the batches, not the rows (its speed is measured by
+    bench/, not here)."""
     data = big_register(20_000)
-    started = time.perf_counter()
-    report = run(world, data, "big.csv")
-    elapsed = time.perf_counter() - started
+    with django_assert_max_num_queries(24):  # one query a row would be 20,000
+        report = run(world, data, "big.csv")
     assert report.errors == []
     assert report.rows == 20_000
     assert report.created == {
@@ -286,8 +286,6 @@ def test_a_20000_row_register_imports_in_a_few_seconds(world):
     }
     stored = Resident.objects.filter(household__unit__building__compound__name="东区")
     assert stored.count() == 20_000
-    assert elapsed < 15, f"{report.rows_per_second:,.0f} rows/s"
-    print(f"\n20,000 rows: {elapsed:.2f} s, {report.rows_per_second:,.0f} rows/s")  # noqa: T201
 
 
 def test_import_register_command(world, tmp_path, capsys):
