@@ -50,8 +50,8 @@ _FIGURE_FIELDS = ("value", "numerator", "denominator", "n", "excluded", "unit")
 # Measured on 369,600 rows (bench/metrics.py): COPY 1.9 s against 4.8 s for one array literal
 # per column; plain INSERT about 1 s less than INSERT ... ON CONFLICT, whose speculative
 # insertion probes the unique index twice a row. Rows stored with the same figures are not
-# touched (an UPDATE that changes nothing still writes each row). The advisory locks, one per
-# community in id order, keep two stores of one community from inserting the same row at once.
+# touched (an UPDATE that changes nothing still writes each row). The advisory locks (_LOCK)
+# keep two stores of one community from inserting the same row at once.
 _ROWS_TABLE = """
 CREATE TEMPORARY TABLE metricvalue_rows (
   community_id bigint, period varchar, key varchar, value float8, numerator float8,
