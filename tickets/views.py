@@ -35,6 +35,7 @@ from community.tenancy import CommunityPageMixin
 from property_ops.forms import DateInput
 from property_ops.pages import LocalTimeMixin
 from residents.models import Building
+from residents.selectors import natural_order
 
 from . import forms, photos, rules, selectors, services
 from .filters import TicketFilter
@@ -147,9 +148,9 @@ class TicketListView(TicketPage, ListView):
             "category": [(c.pk, c.name) for c in categories.order_by("name")],
             "building": [
                 (b.pk, forms.building_label(b))
-                for b in Building.objects.filter(community=self.community).select_related(
-                    "compound"
-                )
+                for b in Building.objects.filter(community=self.community)
+                .select_related("compound")
+                .order_by("compound__name", *natural_order("name"), "pk")
             ],
         }
         if self.roles & rules.MANAGERS:

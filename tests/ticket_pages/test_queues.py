@@ -181,3 +181,16 @@ def test_sort_and_overdue_menus_speak_chinese(world, page_as):
     assert str(sort["-resolution_due_at"]) == "办结截止（最晚在前）"
     html = page.content.decode()
     assert "descending" not in html and "Response due at" not in html and "未知" not in html
+
+
+def test_the_building_filter_lists_buildings_in_natural_order(world, page_as):
+    """1号楼, 2号楼, 10号楼 (residents.selectors.natural_order), not 10号楼 before 2号楼."""
+    from tests import factories
+
+    compound = world.a.building.compound
+    for name in ("10号楼", "2号楼"):
+        factories.BuildingFactory(compound=compound, name=name)
+    page = page_as(world.a.users[Role.PROPERTY_MANAGER]).get(page_url(world.a, C))
+    field = page.context["filter_form"].fields["building"]
+    labels = [label for value, label in field.widget.choices if value]
+    assert [label.split(" ")[-1] for label in labels] == ["1号楼", "2号楼", "10号楼"]
