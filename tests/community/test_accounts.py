@@ -165,6 +165,8 @@ def test_the_token_authenticates_api_requests(client, world):
     assert (anonymous.status_code, anonymous["WWW-Authenticate"]) == (401, "Token")
     wrong = client.get(url, HTTP_AUTHORIZATION="Token wrong")
     assert (wrong.status_code, wrong.json()["detail"]) == (401, "认证令牌无效。")
+    nul = client.get(url, HTTP_AUTHORIZATION=f"Token {token.key[:20]}\x00{token.key[20:]}")
+    assert (nul.status_code, nul.json()["detail"]) == (401, "认证令牌无效。")
     other = Token.objects.create(user=world.b.users["committee_staff"])
     assert client.get(url, HTTP_AUTHORIZATION=f"Token {other.key}").status_code == 404
 
