@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from community.models import Community, Membership, Organisation, User
 from property_ops.forms import DateTimeInput, household_choices
 from residents.models import Building, Household, Resident, Unit
-from residents.selectors import natural_order
+from residents.selectors import building_list, unit_list
 
 from . import photos, rules
 from .models import Category, ResponsibleParty, Ticket, TicketKind
@@ -117,18 +117,10 @@ class TicketSubmitForm(forms.Form):
             community=community, kind=kind, is_active=True
         ).order_by("name")
         buildings = self.fields["building"]
-        buildings.queryset = (
-            Building.objects.filter(community=community)
-            .select_related("compound")
-            .order_by("compound__name", *natural_order("name"), "pk")
-        )
+        buildings.queryset = building_list(community=community)
         buildings.label_from_instance = building_label
         units = self.fields["unit"]
-        units.queryset = (
-            Unit.objects.filter(community=community)
-            .select_related("building__compound")
-            .order_by("building__compound__name", *natural_order("building__name", "name"), "pk")
-        )
+        units.queryset = unit_list(community=community)
         units.label_from_instance = unit_label
         if on_behalf:
             self.fields["where"].choices = [

@@ -17,6 +17,7 @@ Identity (what the viewer sees of the submitter, `ticket_identity`):
 
 import datetime
 import json
+from functools import cache
 from types import SimpleNamespace
 
 from django.db import connection, models
@@ -120,19 +121,20 @@ def ticket_rows(ids: list[int]) -> list[TicketRow]:
 
     One constant statement by primary key, not the ORM: compiling a 38-column select and
     turning its rows into model instances cost more than the rest of an API page
-    (bench/api.py). The values are what the ORM would give on either engine (_ROW_TYPES)."""
+    (bench/api.py). The values are what the ORM would give on either engine (_row_select)."""
     if not ids:
         return []
+    select, types = _row_select()
     placeholders = ", ".join(["%s"] * len(ids))
     with connection.cursor() as cursor:
         cursor.execute(
-            f"{_ROW_SELECT} WHERE t.id IN ({placeholders})",
+            f"{select} WHERE t.id IN ({placeholders})",
             list(ids),
         )
         found = {}
         for values in cursor.fetchall():
             row = TicketRow(**dict(zip(ROW_COLUMNS, values, strict=False)))
-            for name, convert in _ROW_TYPES.items():
+            for name, convert in types.items():
                 if (value := getattr(row, name)) is not None:
                     setattr(row, name, convert(value))
             row.pk = row.id
@@ -153,7 +155,10 @@ def _json(value):
     return json.loads(value) if isinstance(value, str) else value
 
 
+@cache
 def _row_select() -> tuple[str, dict]:
+    """The row statement (without its WHERE) and {attname: conversion} of the values the
+    engine returns in another type than the ORM's; built once, on first use."""
     qn = connection.ops.quote_name
     fields = [Ticket._meta.get_field(name) for name in ROW_COLUMNS]
     columns = ", ".join(f"t.{qn(field.column)}" for field in fields)
@@ -172,9 +177,6 @@ def _row_select() -> tuple[str, dict]:
         f" FROM {Ticket._meta.db_table} t",
         {f.attname: types[type(f)] for f in fields if type(f) in types},
     )
-
-
-_ROW_SELECT, _ROW_TYPES = _row_select()
 
 
 def ticket_relations_load(tickets: list) -> list:

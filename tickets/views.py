@@ -34,8 +34,7 @@ from community.models import Organisation, User
 from community.tenancy import CommunityPageMixin
 from property_ops.forms import DateInput
 from property_ops.pages import LocalTimeMixin
-from residents.models import Building
-from residents.selectors import natural_order
+from residents.selectors import building_list
 
 from . import forms, photos, rules, selectors, services
 from .filters import TicketFilter
@@ -147,10 +146,7 @@ class TicketListView(TicketPage, ListView):
         choices = {
             "category": [(c.pk, c.name) for c in categories.order_by("name")],
             "building": [
-                (b.pk, forms.building_label(b))
-                for b in Building.objects.filter(community=self.community)
-                .select_related("compound")
-                .order_by("compound__name", *natural_order("name"), "pk")
+                (b.pk, forms.building_label(b)) for b in building_list(community=self.community)
             ],
         }
         if self.roles & rules.MANAGERS:
