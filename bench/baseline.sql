@@ -5,8 +5,8 @@
 WITH t AS (
   SELECT t.id, t.community_id, t.category_id, t.kind, t.channel, t.exclude_from_durations,
          date_part('epoch', t.submitted_at) AS submitted,
-         date_part('epoch', t.response_due_at) AS response_due,
-         date_part('epoch', t.resolution_due_at) AS resolution_due,
+         date_part('epoch', t.nominal_response_due_at) AS response_due,
+         date_part('epoch', t.nominal_resolution_due_at) AS resolution_due,
          k.is_facility_fault AS facility, k.is_property_service AS property,
          date_trunc('month', t.submitted_at AT TIME ZONE c.timezone) AS month
   FROM tickets_ticket t

@@ -83,12 +83,17 @@ _TICKETS = """
 INSERT INTO tickets_ticket (
   id, created_at, updated_at, community_id, kind, number, source, external_id, channel,
   category_id, title, description, submitter_name, submitter_phone, location_text, submitted_at,
-  response_due_at, resolution_due_at, status, first_response_at, resolved_at, closed_at,
+  response_due_at, resolution_due_at, nominal_response_due_at, nominal_resolution_due_at,
+  status, first_response_at, resolved_at, closed_at,
   handoff_count, paused_since, paused_seconds, responsible_party, is_supervised,
   idempotency_key, data_flags, exclude_from_durations, rating, rating_count, first_rated_at)
 SELECT l.id, l.submitted_at, l.submitted_at, l.community_id, l.kind, 'B' || l.id, 'portal', '',
   l.channel, l.category_id, 'Generated ticket ' || l.id, 'Generated for the benchmarks.',
-  '', '', '', l.submitted_at, l.response_due_at, l.resolution_due_at,
+  '', '', '', l.submitted_at, l.response_due_at,
+  -- A resumed pause (after the response) moved the resolution deadline (event_apply).
+  l.resolution_due_at + CASE WHEN l.paused AND NOT l.still_paused THEN interval '5 hours'
+                             ELSE interval '0' END,
+  l.response_due_at, l.resolution_due_at,
   CASE WHEN l.fate = 'done' AND l.closed THEN 'closed' WHEN l.fate = 'done' THEN 'resolved'
        ELSE l.fate END,
   CASE WHEN l.fate IN ('accepted', 'in_progress', 'done', 'rejected') THEN l.responded_at END,

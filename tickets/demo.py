@@ -472,6 +472,8 @@ def _submitted(community, rng, now, tz, category, spec, at, people) -> _Life:
         submitted_at=at,
         response_due_at=response_due,
         resolution_due_at=resolution_due,
+        nominal_response_due_at=response_due,
+        nominal_resolution_due_at=resolution_due,
         responsible_party=category.responsible_party,
         created_by=account if online else desk,
         data_flags=flags,

@@ -150,6 +150,16 @@ class Ticket(TenantModel):
     submitted_at = models.DateTimeField(_("Submitted at"))
     response_due_at = models.DateTimeField(_("Response deadline"), null=True, blank=True)
     resolution_due_at = models.DateTimeField(_("Resolution deadline"), null=True, blank=True)
+    # The deadlines as set at submission (the category's SLA, or imported due dates), never
+    # moved: response_due_at / resolution_due_at move later when a paused clock resumes
+    # (services.event_apply), while the metrics replay the pauses up to as_of onto these
+    # (METRICS.md, Time; docs/metrics.md, Effective deadline).
+    nominal_response_due_at = models.DateTimeField(
+        _("Response deadline at submission"), null=True, blank=True
+    )
+    nominal_resolution_due_at = models.DateTimeField(
+        _("Resolution deadline at submission"), null=True, blank=True
+    )
 
     # Derived from the event log: the state now (see module docstring).
     status = models.CharField(

@@ -453,6 +453,8 @@ def _create(
         submitted_at=at,
         response_due_at=response_due,
         resolution_due_at=resolution_due,
+        nominal_response_due_at=response_due,
+        nominal_resolution_due_at=resolution_due,
         responsible_party=category.responsible_party,
         parent=parent,
         data_flags=flags,

@@ -169,7 +169,7 @@ _FACTS = """
 WITH p (pi, community_id, start_at, end_at) AS (VALUES {values}),
 t AS (
   SELECT p.pi, t.id, t.community_id, t.kind, t.category_id, t.channel, t.submitted_at,
-         t.response_due_at, t.resolution_due_at,
+         t.nominal_response_due_at, t.nominal_resolution_due_at,
          CASE WHEN t.exclude_from_durations THEN t.data_flags END AS flags,
          c.is_facility_fault AS facility, c.is_property_service AS property
   FROM p
@@ -257,7 +257,7 @@ _REPLAY_COMMON = f"""
     MAX(CASE WHEN e.kind = 'transition' AND e.to_status = 'closed' THEN e.at END) AS closed_at,
     SUM(CASE WHEN e.kind = 'transfer' THEN 1 ELSE 0 END) AS handoffs,
     MAX(CASE WHEN e.kind = 'supervise' THEN 1 ELSE 0 END) AS supervised"""
-_EVENTS = """tickets_ticketevent e ON e.community_id = t.community_id AND e.ticket_id = t.id
+_EVENTS = """tickets_ticketevent e ON e.ticket_id = t.id
   WHERE e.at <= %(as_of)s"""
 REPLAY = {
     "postgresql": f"""
@@ -294,13 +294,13 @@ def _facts(vendor: str, n_targets: int, n_communities: int) -> str:
         done=_in(DONE),
         ep_paused=ep("paused_at"),
         ep_ended=ep("COALESCE(ended_at, %(as_of)s)"),
-        ep_response_due=ep("k.response_due_at"),
-        ep_resolution_due=ep("k.resolution_due_at"),
+        ep_response_due=ep("k.nominal_response_due_at"),
+        ep_resolution_due=ep("k.nominal_resolution_due_at"),
         ep_submitted=ep("t.submitted_at"),
         ep_responded=ep("e.responded_at"),
         ep_resolved=ep("COALESCE(e.resolved_at, e.closed_at)"),
-        ep_response_due_t=ep("t.response_due_at"),
-        ep_resolution_due_t=ep("t.resolution_due_at"),
+        ep_response_due_t=ep("t.nominal_response_due_at"),
+        ep_resolution_due_t=ep("t.nominal_resolution_due_at"),
         ep_as_of=ep("%(as_of)s"),
         # SQLite reads g once per section (below); PostgreSQL once, so it is not written out.
         materialized="MATERIALIZED" if vendor == "sqlite" else "",

@@ -63,6 +63,8 @@ class Desk:
             submitted_at=submitted,
             response_due_at=response_due,
             resolution_due_at=resolution_due,
+            nominal_response_due_at=response_due,
+            nominal_resolution_due_at=resolution_due,
             responsible_party=ResponsibleParty.PROPERTY_COMPANY,
             data_flags=list(flags),
             exclude_from_durations=exclude,
