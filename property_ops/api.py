@@ -351,8 +351,9 @@ class ConvenienceServiceViewSet(RecordViewSet):
 class ServiceUseViewSet(RecordViewSet):
     """Uses of convenience services, each with an optional household and rating 1–5.
     Resource `convenience_service`; a member reading only as resident gets their household's
-    uses only. Filters: `service`, `rating`, `date_from`/`date_to`. Ordering: `used_at`,
-    `rating`. 400 when `used_at` is outside the days the service ran."""
+    uses only; `household` is null for evaluators and owners' committee members. Filters:
+    `service`, `rating`, `date_from`/`date_to`. Ordering: `used_at`, `rating`. 400 when
+    `used_at` is outside the days the service ran."""
 
     resource = "convenience_service"
     queryset = ServiceUse.objects.all()
@@ -368,6 +369,12 @@ class ServiceUseViewSet(RecordViewSet):
         return selectors.service_use_list(
             community=self.community, user=self.request.user, roles=self.tenancy.roles
         )
+
+    def get_serializer_context(self):
+        return {
+            **super().get_serializer_context(),
+            "households_shown": selectors.service_use_households_shown(self.tenancy.roles),
+        }
 
     def create_record(self, data):
         return services.service_use_create(**data)

@@ -102,6 +102,10 @@ class RecordListView(RecordPage, ListView):
     create_url_name = ""
     extra_links: list[tuple[str, str]] = []
 
+    def visible_columns(self) -> list[tuple[str, Any]]:
+        """The columns this viewer sees (all of `columns` unless a subclass hides some)."""
+        return self.columns
+
     def list_queryset(self):
         """The rows before filtering: the selector's, for the community."""
         return self.list_selector(community=self.community)
@@ -119,6 +123,7 @@ class RecordListView(RecordPage, ListView):
         filter_form = self.filterset.form
         style(filter_form)
         linked = context["can_write"] or not self.links_to_edit
+        columns = self.visible_columns()
         for name, field in filter_form.fields.items():
             # Id filters (a facility's records, a service's uses) come from links, not typing.
             if self.filterset.filters[name].field_name.endswith("_id"):
@@ -126,11 +131,11 @@ class RecordListView(RecordPage, ListView):
         context.update(
             title=self.title,
             filter_form=filter_form,
-            headers=[label for label, _column in self.columns],
+            headers=[label for label, _column in columns],
             rows=[
                 (
                     self.url(self.detail_url_name, pk=obj.pk) if linked else "",
-                    [display(obj, column) for _label, column in self.columns],
+                    [display(obj, column) for _label, column in columns],
                 )
                 for obj in context["object_list"]
             ],

@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404
 from community import permissions
 from community.models import Community, Membership, User
 from residents.models import Resident
+from tickets.selectors import DEIDENTIFIED_ROLES
 
 from .models import (
     ConvenienceService,
@@ -163,6 +164,14 @@ def service_use_list(*, community: Community, user: User, roles) -> QuerySet[Ser
             )
         )
     return queryset
+
+
+def service_use_households_shown(roles) -> bool:
+    """Whether the viewer sees which household a service use was for: not when they hold a
+    de-identified role (evaluators, owners' committee members), whatever other role they
+    hold, as for tickets (tickets.selectors.DEIDENTIFIED_ROLES). A resident reading only their
+    own household's uses is not de-identified."""
+    return not set(roles) & DEIDENTIFIED_ROLES
 
 
 def service_use_get(*, community: Community, user: User, roles, pk: int) -> ServiceUse:

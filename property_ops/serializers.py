@@ -320,3 +320,10 @@ class ServiceUseSerializer(ModelSerializer):
     class Meta:
         model = ServiceUse
         fields = ["id", "service", "service_name", "used_at", "household", "rating", "comment"]
+
+    def to_representation(self, instance):
+        """`household` is null for a de-identified viewer (context `households_shown` False)."""
+        data = super().to_representation(instance)
+        if not self.context.get("households_shown", True):
+            data["household"] = None
+        return data

@@ -662,6 +662,7 @@ class ConvenienceServiceDetail(RecordDetailView):
             community=self.community, user=self.request.user, roles=self.roles
         ).filter(service=self.object)
         context["uses"] = uses[: self.recent_uses]
+        context["show_households"] = selectors.service_use_households_shown(self.roles)
         return context
 
 
@@ -713,6 +714,11 @@ class ServiceUseList(RecordListView):
     ]
     detail_url_name = "service-use-edit"
     links_to_edit = True
+
+    def visible_columns(self):
+        if selectors.service_use_households_shown(self.roles):
+            return self.columns
+        return [column for column in self.columns if column[0] != _("Household")]
 
     def list_queryset(self):
         return selectors.service_use_list(

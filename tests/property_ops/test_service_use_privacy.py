@@ -1,5 +1,6 @@
 """A resident reads the uses of convenience services of their own household only (pages and API),
-and list rows link to edit pages only for roles that may write."""
+evaluators and owners' committee members read them without households, and list rows link to
+edit pages only for roles that may write."""
 
 from datetime import date, timedelta
 
@@ -107,3 +108,42 @@ def test_resident_in_no_household_sees_no_use(world, uses, api_as, page_as):
     assert api_as(user).get("/api/v1/c/a-community/service-uses/").json()["count"] == 0
     page = page_as(user).get("/c/a-community/ops/service-uses/")
     assert page.context["paginator"].count == 0
+
+
+@pytest.mark.parametrize("role", [Role.OWNERS_COMMITTEE, Role.EVALUATOR])
+def test_deidentified_readers_see_uses_without_households(world, uses, page_as, api_as, role):
+    # As for tickets: an evaluator or owners' committee member learns what was used and rated,
+    # not by which household (the neighbour's room 808, the resident's 101).
+    user = world.a.users[role]
+    page = page_as(user).get("/c/a-community/ops/service-uses/")
+    assert page.context["headers"] == ["使用时间", "服务", "评价", "评价意见"]
+    assert [cells[1:] for _url, cells in page.context["rows"]] == [
+        ["快递代收点", 5, "—"],
+        ["快递代收点", 2, "—"],
+        ["快递代收点", "—", "—"],
+    ]
+    detail = page_as(user).get(f"/c/a-community/ops/services/{uses['service'].pk}/")
+    assert detail.context["show_households"] is False
+    for body in (page.content.decode(), detail.content.decode()):
+        assert "808" not in body and "101" not in body
+    api = api_as(user).get("/api/v1/c/a-community/service-uses/").json()
+    assert [(r["household"], r["rating"]) for r in api["results"]] == [
+        (None, 5),
+        (None, 2),
+        (None, None),
+    ]
+    one = api_as(user).get(f"/api/v1/c/a-community/service-uses/{uses['other'].pk}/").json()
+    assert one["household"] is None
+
+
+def test_staff_see_the_household_of_each_use(world, uses, page_as, api_as):
+    staff = world.a.users[Role.COMMITTEE_STAFF]
+    detail = page_as(staff).get(f"/c/a-community/ops/services/{uses['service'].pk}/")
+    assert detail.context["show_households"] is True
+    assert "808" in detail.content.decode()
+    api = api_as(staff).get("/api/v1/c/a-community/service-uses/").json()
+    assert [r["household"] for r in api["results"]] == [
+        world.a.household.pk,
+        uses["other"].household_id,
+        None,
+    ]
