@@ -89,6 +89,13 @@ class CommunityPageMixin(LoginRequiredMixin):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
+    def form_invalid(self, form):
+        """A form page shown again with its errors answers 400 (bad input), not 200. For the
+        pages built on Django's FormMixin; the others render their 400s themselves."""
+        response = super().form_invalid(form)
+        response.status_code = 400
+        return response
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["community"] = self.community

@@ -7,11 +7,10 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from community.models import Community
+from community.validators import record_upload_check
 
 from . import selectors
 from .models import Building, Household, IdentityAccessLog, Resident, Unit
-
-MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 
 
 def form_add_service_errors(form: forms.Form, error: ValidationError) -> None:
@@ -141,6 +140,12 @@ class RegisterImportForm(forms.Form):
         upload = self.cleaned_data["file"]
         if not upload.name.lower().endswith((".xlsx", ".csv")):
             raise ValidationError(_("Upload an .xlsx or .csv file."))
-        if upload.size > MAX_UPLOAD_BYTES:
-            raise ValidationError(_("The file is larger than 20 MB."))
+        record_upload_check(upload, label=str(self.fields["file"].label), extensions=None)
+        return upload
+
+    def clean_mapping(self):
+        """The mapping is read whole into memory: the same size limit as the register file."""
+        upload = self.cleaned_data["mapping"]
+        if upload:
+            record_upload_check(upload, label=str(self.fields["mapping"].label), extensions=None)
         return upload

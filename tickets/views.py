@@ -330,9 +330,7 @@ class TicketSubmitView(TicketPage, FormView):
             )
         else:
             messages.error(self.request, _("Please correct the fields marked below."))
-        response = super().form_invalid(form)
-        response.status_code = 400
-        return response
+        return super().form_invalid(form)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

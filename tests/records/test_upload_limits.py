@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from community.models import (
     Activity,
+    Compound,
     Disclosure,
     EmergencyPlan,
     EmergencyPlanRevision,
@@ -221,6 +222,7 @@ def test_hazard_import_refuses_a_large_file_page_and_api(world, page_as, api_as,
     page = page_as(manager).post(
         "/c/a-community/ops/hazards/import/", {"file": big("台账.xlsx"), "dry_run": ""}
     )
+    assert page.status_code == 400
     assert page.context["form"].errors["file"] == ["隐患台账：“台账.xlsx”超过 1 MB。"]
     api = api_as(manager).post(
         "/api/v1/c/a-community/hazards/import/",
@@ -230,6 +232,30 @@ def test_hazard_import_refuses_a_large_file_page_and_api(world, page_as, api_as,
     assert api.status_code == 400
     assert api.json()["file"] == ["文件：“台账.xlsx”超过 1 MB。"]
     assert not Hazard.objects.exists()
+
+
+def test_register_import_refuses_a_large_register_or_mapping(world, page_as, one_mb):
+    client = page_as(world.a.users[Role.PROPERTY_MANAGER])
+    url = f"/c/{world.a.community.slug}/registry/import/"
+    register = (
+        "楼栋,单元,房号,建筑面积,姓名,电话,与户关系\n8号楼,1单元,101,90,赵敏,13912345678,业主\n"
+    )
+    large = page_as(world.a.users[Role.PROPERTY_MANAGER]).post(
+        url, {"file": big("住户.csv"), "compound": "东区"}
+    )
+    assert large.status_code == 400
+    assert large.context["form"].errors["file"] == ["登记表文件：“住户.csv”超过 1 MB。"]
+    mapping = client.post(
+        url,
+        {
+            "file": SimpleUploadedFile("住户.csv", register.encode()),
+            "compound": "东区",
+            "mapping": big("列名.json"),
+        },
+    )
+    assert mapping.status_code == 400
+    assert mapping.context["form"].errors["mapping"] == ["列对照（可选）：“列名.json”超过 1 MB。"]
+    assert not Compound.objects.filter(community=world.a.community, name="东区").exists()
 
 
 def test_a_free_text_answer_is_at_most_2000_characters(world, page_as, api_as):

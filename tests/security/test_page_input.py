@@ -56,6 +56,6 @@ def test_dispute_page_refuses_an_instant_before_year_one_utc(world, staff_page):
             "applicants": [world.a.household.pk],
         },
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert list(response.context["form"].errors) == ["reported_at"]
     assert not Dispute.objects.filter(title="公元元年").exists()
