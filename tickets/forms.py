@@ -5,7 +5,6 @@ rows; tickets.services decides and raises the domain errors (tickets/views.py sh
 import uuid
 
 from django import forms
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from community.models import Community, Membership, Organisation, User
@@ -15,6 +14,7 @@ from residents.selectors import building_list, unit_list
 
 from . import photos, rules
 from .models import Category, ResponsibleParty, Ticket, TicketKind
+from .selectors import dispatch_organisations
 
 Role = Membership.Role
 NOTE = forms.Textarea(attrs={"rows": 3})
@@ -236,7 +236,7 @@ class ResolveForm(NoteForm):
 
 class DispatchForm(NoteForm):
     """Assign to a technician or staff member of the community, and/or an organisation serving
-    it (its members' organisations and the property companies of its compounds)."""
+    it (selectors.dispatch_organisations)."""
 
     assignee = forms.ModelChoiceField(
         label=_("Technician or staff member"), queryset=User.objects.none(), required=False
@@ -250,14 +250,7 @@ class DispatchForm(NoteForm):
         community = self.community
         self.fields["assignee"].queryset = assignee_choices(community)
         self.fields["assignee"].label_from_instance = person_label
-        self.fields["organisation"].queryset = (
-            Organisation.objects.filter(
-                Q(members__community=community, members__is_active=True)
-                | Q(compounds__community=community)
-            )
-            .distinct()
-            .order_by("name")
-        )
+        self.fields["organisation"].queryset = dispatch_organisations(community_id=community.pk)
 
 
 def assignee_choices(community: Community):

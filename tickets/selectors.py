@@ -25,7 +25,7 @@ from django.db.models import Count, F, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from community.models import Community, Membership, User
+from community.models import Community, Membership, Organisation, User
 from community.permissions import MATRIX, READ
 from residents.identifiers import phone_mask
 
@@ -297,6 +297,30 @@ def ticket_contact_reveal(*, ticket: Ticket, user: User, level: str) -> dict[str
             reason="assignee of an open work order",
         )
     return ticket_contact(ticket=ticket, level=level)
+
+
+# Organisations a ticket may be dispatched to: those doing the community's work. The street
+# office supervises and the evaluator only reads: neither takes work orders.
+DISPATCH_ORGANISATION_KINDS = (
+    Organisation.Kind.PROPERTY_COMPANY,
+    Organisation.Kind.NEIGHBOURHOOD_COMMITTEE,
+    Organisation.Kind.OWNERS_COMMITTEE,
+)
+
+
+def dispatch_organisations(*, community_id: int) -> QuerySet[Organisation]:
+    """Organisations a ticket of the community may be dispatched to, by name: of the kinds in
+    DISPATCH_ORGANISATION_KINDS, serving it (the organisation of an active member, or the
+    property company of one of its compounds)."""
+    return (
+        Organisation.objects.filter(
+            Q(members__community_id=community_id, members__is_active=True)
+            | Q(compounds__community_id=community_id),
+            kind__in=DISPATCH_ORGANISATION_KINDS,
+        )
+        .distinct()
+        .order_by("name")
+    )
 
 
 def ticket_actions(

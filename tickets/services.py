@@ -33,14 +33,14 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from community.models import Community, Compound, Membership, Organisation, User
+from community.models import Community, Membership, Organisation, User
 from residents.identifiers import phone_normalise
 from residents.models import Building, Household, Resident, Unit
 
 from . import rules, sla
 from .models import Category, ResponsibleParty, Ticket, TicketEvent, TicketKind, TicketSequence
 from .rules import TransitionNotAllowed
-from .selectors import roles_of
+from .selectors import dispatch_organisations, roles_of
 from .signals import ticket_events_recorded
 
 S = Ticket.Status
@@ -503,8 +503,9 @@ def ticket_dispatch(
     """Assign (派单) to a technician or staff `assignee` of the community and/or an
     `organisation` serving it. accepted -> dispatched; on a dispatched or in-progress ticket it
     records an `assign` event (re-assignment, no transition, not a hand-off).
-    ValidationError on `assignee` / `organisation` when neither is given or one is not of this
-    community."""
+    ValidationError on `assignee` / `organisation` when neither is given, or the assignee is
+    not of this community, or the organisation is not one it dispatches to
+    (selectors.dispatch_organisations: never the street office or an evaluator)."""
     with _acting("dispatch", ticket=ticket, actor=actor, at=at) as act:
         community_id = act.ticket.community_id
         if assignee is None and organisation is None:
@@ -516,11 +517,11 @@ def ticket_dispatch(
             raise ValidationError(
                 {"assignee": [_("Choose a technician or staff member of this community.")]}
             )
-        if organisation is not None and not (
-            members.filter(organisation=organisation).exists()
-            or Compound.objects.filter(
-                community_id=community_id, property_company=organisation
-            ).exists()
+        if (
+            organisation is not None
+            and not dispatch_organisations(community_id=community_id)
+            .filter(pk=organisation.pk)
+            .exists()
         ):
             raise ValidationError(
                 {"organisation": [_("Choose an organisation that serves this community.")]}

@@ -11,7 +11,8 @@ see, is a 404 with no data.
 
 import pytest
 
-from community.models import Membership
+from community.models import Membership, Organisation
+from tests import factories
 from tests.tickets.conftest import Driver, make_categories
 from tickets.models import Ticket, TicketKind
 
@@ -92,3 +93,45 @@ def test_actions_on_a_ticket_the_viewer_may_not_see_are_404(world, drive, api_as
         assert response.status_code == 404, (action, response.content)
         assert "number" not in response.content.decode()
         assert list(Ticket.objects.get(pk=ticket.pk).events.values_list("pk", flat=True)) == before
+
+
+def test_only_organisations_doing_the_communitys_work_take_dispatches(world, drive, api_as):
+    # Members of community a belong to a property company, a street office and an evaluator;
+    # the compound's property company serves it too. The street office supervises and the
+    # evaluator only reads: neither is offered nor accepted.
+    from tickets.forms import DispatchForm
+
+    kinds = Organisation.Kind
+    company, street, evaluator = (
+        factories.OrganisationFactory(name=name, kind=kind)
+        for name, kind in (
+            ("安居物业", kinds.PROPERTY_COMPANY),
+            ("新华街道办事处", kinds.STREET_OFFICE),
+            ("明鉴评估", kinds.EVALUATOR),
+        )
+    )
+    builder = factories.OrganisationFactory(name="城建物业", kind=kinds.PROPERTY_COMPANY)
+    world.a.building.compound.property_company = builder
+    world.a.building.compound.save()
+    for role, organisation in (
+        (Role.PROPERTY_MANAGER, company),
+        (Role.STREET_OFFICER, street),
+        (Role.EVALUATOR, evaluator),
+    ):
+        Membership.objects.filter(community=world.a.community, role=role).update(
+            organisation=organisation
+        )
+    form = DispatchForm(community=world.a.community, ticket=drive(world.a, WO, "accepted"))
+    assert [o.name for o in form.fields["organisation"].queryset] == ["城建物业", "安居物业"]
+    manager = api_as(world.a.users[Role.PROPERTY_MANAGER])
+    url = f"/api/v1/c/{world.a.community.slug}/work-orders/{{}}/dispatch/"
+    for refused in (street, evaluator):
+        ticket = drive(world.a, WO, "accepted")
+        response = manager.post(url.format(ticket.pk), {"organisation": refused.pk}, format="json")
+        assert response.status_code == 400
+        assert response.json() == {"organisation": ["请选择为本社区服务的单位。"]}
+    ticket = drive(world.a, WO, "accepted")
+    response = manager.post(url.format(ticket.pk), {"organisation": builder.pk}, format="json")
+    assert response.status_code == 200
+    ticket.refresh_from_db()
+    assert (ticket.status, ticket.assigned_organisation_id) == ("dispatched", builder.pk)
