@@ -28,17 +28,35 @@ BEIJING_ZONES = {"Asia/Shanghai", "Asia/Chongqing", "Asia/Harbin", "PRC"}
 
 
 def timezone_label(name: str) -> str:
-    """An IANA zone in words with its current UTC offset: 北京时间（UTC+08:00） / China Standard
-    Time (UTC+08:00) for Asia/Shanghai and its aliases, else the name ("Europe/Berlin
-    (UTC+01:00)", in Chinese with full-width brackets)."""
+    """An IANA zone in words with its UTC offset: 北京时间（UTC+08:00） / China Standard Time
+    (UTC+08:00) for Asia/Shanghai and its aliases, else the name ("Asia/Tokyo (UTC+09:00)", in
+    Chinese with full-width brackets). A zone that keeps daylight saving time this year shows
+    both offsets, standard first ("America/New_York (UTC-05:00; daylight saving time
+    UTC-04:00)"): the label names the zone, not one instant of it."""
     from django.utils import timezone
     from django.utils.translation import gettext
 
-    offset = timezone.now().astimezone(zoneinfo.ZoneInfo(name)).strftime("%z")
-    offset = f"{offset[:3]}:{offset[3:]}"
+    zone = zoneinfo.ZoneInfo(name)
+    year = timezone.now().year
+    standard = daylight = None
+    for month in (1, 7):  # a winter and a summer instant of either hemisphere
+        instant = datetime.datetime(year, month, 1, 12, tzinfo=zone)
+        offset = instant.strftime("%z")
+        offset = f"{offset[:3]}:{offset[3:]}"
+        if instant.dst():
+            daylight = offset
+        else:
+            standard = offset
+    standard = standard or daylight  # a zone on "daylight" time all year
     if name in BEIJING_ZONES:
-        return gettext("China Standard Time (UTC%(offset)s)") % {"offset": offset}
-    return gettext("%(zone)s (UTC%(offset)s)") % {"zone": name, "offset": offset}
+        return gettext("China Standard Time (UTC%(offset)s)") % {"offset": standard}
+    if daylight and daylight != standard:
+        return gettext("%(zone)s (UTC%(offset)s; daylight saving time UTC%(daylight)s)") % {
+            "zone": name,
+            "offset": standard,
+            "daylight": daylight,
+        }
+    return gettext("%(zone)s (UTC%(offset)s)") % {"zone": name, "offset": standard}
 
 
 def validate_timezone(value: str) -> None:
