@@ -186,7 +186,7 @@ class DashboardRecordsView(CommunityPageMixin, TemplateView):
             stored=stored,
             stored_text=value_format(stored.value, stored.unit) if stored else "",
             page=page,
-            rows=_record_rows(self.tenancy, tickets, facts),
+            rows=_record_rows(self.tenancy, tickets, facts, unit),
             has_values=unit is not None,
             value_label=VALUE_HEADINGS.get(unit, ""),
             query=urlencode({"key": key, "period": period.key, "as_of": as_of.isoformat()}),
@@ -230,15 +230,25 @@ VALUE_HEADINGS = {
 }
 
 
-def _record_rows(tenancy, tickets, facts) -> list[tuple]:
-    """[(ticket, fact, status label at as_of, the ticket's own value, its page or None)]; the
-    ticket's page is linked when the viewer's roles may read tickets of its kind (the page
-    applies its own row rules)."""
+# Per-ticket values counted in whole units: a rating of 4, 2 hand-offs (not "4.0").
+WHOLE_UNITS = {"rating", "handoffs"}
+
+
+def _record_rows(tenancy, tickets, facts, unit: str | None) -> list[tuple]:
+    """[(ticket, fact, status label at as_of, the ticket's own value in `unit`, its page or
+    None)]; the value has one decimal (minutes, hours) or none (WHOLE_UNITS). The ticket's page
+    is linked when the viewer's roles may read tickets of its kind (the page applies its own
+    row rules)."""
     rows = []
     for ticket in tickets:
         fact = facts.get(ticket.pk)
         status = Ticket.Status(fact.status).label if fact else "—"
-        value = "" if fact is None or fact.value is None else f"{fact.value:,.1f}"
+        if fact is None or fact.value is None:
+            value = ""
+        elif unit in WHOLE_UNITS:
+            value = f"{round(fact.value):,}"
+        else:
+            value = f"{fact.value:,.1f}"
         url = None
         if tenancy.can(TICKET_RESOURCE[ticket.kind], permissions.READ):
             name = f"tickets:{TICKET_URL_PREFIX[ticket.kind]}-detail"

@@ -203,6 +203,11 @@ def test_rows_show_the_tickets_own_values_and_link_where_the_role_may_read(world
     page = page_as(world.a.users["committee_staff"]).get(url, query).content.decode()
     values = re.findall(r'<td class="text-end gz-num">([\d.,]+)</td>', page)
     assert values == ["30.0", "90.0", "60.0"]  # oldest first
+    # Ratings are whole: 5 and 3, not "5.0".
+    rated = page_as(world.a.users["committee_staff"]).get(
+        url, {"key": "tickets.satisfaction_rate", "period": "2015"}
+    )
+    assert re.findall(r'<td class="text-end gz-num">([\d.,]+)</td>', rated.text) == ["5", "3"]
     ticket_link = rf'href="/c/{desk.community.slug}/complaints/\d+/"'
     assert len(re.findall(ticket_link, page)) == 3
     officer = page_as(world.a.users["street_officer"]).get(url, query).content.decode()
