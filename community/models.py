@@ -108,10 +108,14 @@ class Community(TimeStampedModel):
     timezone = models.CharField(
         _("Time zone"), max_length=64, default="Asia/Shanghai", validators=[validate_timezone]
     )
-    # The first local date of the records the portal holds for this community (its launch, or
-    # the earliest imported ticket). A period that ends before it has no data: its figures are
-    # "—", never 0 (reports.metrics.figures_compute). Empty: no such limit.
+    # The first local date of the records the portal holds for this community (its launch). A
+    # period that ends before it has no data: its figures are "—", never 0
+    # (reports.metrics.figures_compute). Empty: no such limit.
     records_since = models.DateField(_("Records since"), null=True, blank=True)
+    # The first local date of the ticket records, when tickets were imported from before the
+    # portal's own records began (a 311 export, an older system): ticket figures count from
+    # the earlier of the two dates, every other figure from records_since. Empty: no earlier.
+    tickets_since = models.DateField(_("Ticket records since"), null=True, blank=True)
     street_office = models.ForeignKey(
         Organisation,
         verbose_name=_("Street office"),

@@ -25,17 +25,18 @@ def figures_compute(*, targets: list[Target], as_of: datetime) -> dict[Target, d
     """Every registered figure for each (community, period) target as of `as_of`.
 
     A target whose period ends on or before the community's `records_since` gets every figure
-    as "no data" (value None, n 0, excluded {"before_records_since": 1}).
+    as "no data" (value None, n 0, excluded {"before_records_since": 1}); for the ticket
+    figures the records may begin earlier (`Community.tickets_since`, set by an import).
 
     Returns {target: {key: Figure}}; the queries are per dimension, not per target.
     """
     result: dict[Target, dict[str, Figure]] = {target: {} for target in targets}
     for module in DIMENSIONS.values():
         for target, found in module.figures(targets=targets, as_of=as_of).items():
+            before = target.before_ticket_records if module is tickets else target.before_records
+            if before:
+                found = {key: _before_records(figure) for key, figure in found.items()}
             result[target].update(found)
-    for target, found in result.items():
-        if target.before_records:
-            result[target] = {key: _before_records(figure) for key, figure in found.items()}
     return result
 
 

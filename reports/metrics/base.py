@@ -29,6 +29,16 @@ class Target(NamedTuple):
         since = self.community.records_since
         return since is not None and self.period.after <= since
 
+    @property
+    def before_ticket_records(self) -> bool:
+        """As before_records for the ticket figures, whose records may begin earlier
+        (`tickets_since`, moved back by an import)."""
+        since = min(
+            (d for d in (self.community.records_since, self.community.tickets_since) if d),
+            default=None,
+        )
+        return since is not None and self.period.after <= since
+
 
 class Figure(NamedTuple):
     """A figure with the exact counts behind it (immutable: a named tuple, which a batch of

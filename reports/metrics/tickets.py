@@ -371,7 +371,7 @@ def figures(*, targets: list[Target], as_of: datetime) -> dict[Target, dict[str,
         before = found[year_before]
         # A year before the community's records has no complaint rate to compare with.
         complaints_before, households_before = (
-            (0, 0) if year_before.before_records else (before[0]["complaints"], before[4])
+            (0, 0) if year_before.before_ticket_records else (before[0]["complaints"], before[4])
         )
         result[target] = _figures(
             sums,

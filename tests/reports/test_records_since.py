@@ -62,7 +62,7 @@ def test_community_create_starts_the_records_today_in_its_timezone(db):
     assert Community.objects.get(pk=community.pk).records_since == today
 
 
-def test_an_import_moves_records_since_back_to_its_earliest_ticket(db, tmp_path):
+def test_an_import_moves_the_ticket_records_back_to_its_earliest_ticket(db, tmp_path):
     community = factories.CommunityFactory(
         slug="imported", timezone="Asia/Shanghai", records_since=datetime.date(2026, 1, 1)
     )
@@ -83,8 +83,47 @@ def test_an_import_moves_records_since_back_to_its_earliest_ticket(db, tmp_path)
         "--community",
         "imported",
     )
-    # 2019-06-30 23:30 Shanghai is the earliest ticket's local date.
-    assert Community.objects.get(pk=community.pk).records_since == datetime.date(2019, 6, 30)
+    # 2019-06-30 23:30 Shanghai is the earliest ticket's local date; the community's own
+    # records still begin in 2026.
+    community = Community.objects.get(pk=community.pk)
+    assert (community.tickets_since, community.records_since) == (
+        datetime.date(2019, 6, 30),
+        datetime.date(2026, 1, 1),
+    )
+    # 2019 counts its ticket; its meetings and drills were never kept here: no data, not 0.
+    found = figures_compute(
+        targets=[Target(community, Period.parse("2019"))], as_of=datetime.datetime.now(UTC)
+    )
+    (year,) = found.values()
+    assert (year["tickets.count"].value, year["tickets.closure_rate"].value) == (1, 1.0)
+    for key in ("governance.joint_meetings_count", "emergency.drills_count"):
+        assert (year[key].value, year[key].n, year[key].excluded) == (
+            None,
+            0,
+            {"before_records_since": 1},
+        )
+    # 2018, before the first ticket: no data either.
+    before = Target(community, Period.parse("2018"))
+    assert figures_compute(targets=[before], as_of=datetime.datetime.now(UTC))[before][
+        "tickets.count"
+    ].excluded == {"before_records_since": 1}
+
+
+def test_a_community_the_import_creates_keeps_its_own_records_from_today(db, tmp_path):
+    export = tmp_path / "city.csv"
+    export.write_text(
+        "external_id,submitted_at,closed_at,status,category,channel,title,description,"
+        "location,response_due_at,resolution_due_at,community\n"
+        "B-1,2015-03-01 09:00:00,,submitted,property_service,phone,路灯,路灯不亮,1号楼,,,"
+        "new-from-import\n",
+        encoding="utf-8",
+    )
+    call_command(
+        "import_service_requests", str(export), "--mapping", "tickets/mappings/portal.toml"
+    )
+    community = Community.objects.get(slug="new-from-import")
+    today = datetime.datetime.now(community.tz).date()
+    assert (community.tickets_since, community.records_since) == (datetime.date(2015, 3, 1), today)
 
 
 def test_no_change_from_last_year_when_last_year_is_before_the_records(community):

@@ -152,6 +152,9 @@ class _Targets:
                     "name": name[:200],
                     "timezone": self.timezone,
                     "street_office": self.office,
+                    # Its own records begin now, as for community_create; its imported
+                    # tickets' records begin earlier (_tickets_since_extend).
+                    "records_since": djtz.now().astimezone(zoneinfo.ZoneInfo(self.timezone)).date(),
                 },
             )
             if created:
@@ -343,7 +346,7 @@ def service_requests_import(
         writer = _Writer(mapping, summary, targets, community, started)
         _stream(path, encoding, mapping, timezone, community, limit, progress, summary, writer)
         touched = [community] if community else list(targets.communities.values())
-        _records_since_extend(touched)
+        _tickets_since_extend(touched)
         if dry_run:
             transaction.set_rollback(True)
     if not dry_run:
@@ -361,17 +364,19 @@ def _statistics_refresh() -> None:
             cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
 
 
-def _records_since_extend(communities: list[Community]) -> None:
-    """Move each community's `records_since` back to the local date of its earliest ticket, so
-    the figures of periods the import covers count and the periods before it are "no data"."""
+def _tickets_since_extend(communities: list[Community]) -> None:
+    """Move each community's `tickets_since` back to the local date of its earliest ticket, so
+    the ticket figures of the periods the import covers count and the periods before it are
+    "no data". The other figures keep counting from `records_since`: the import brings no
+    meetings or drills, and those periods have none on record, not zero."""
     for community in communities:
         first = Ticket.objects.filter(community=community).aggregate(first=Min("submitted_at"))
         if first["first"] is None:
             continue
         day = first["first"].astimezone(community.tz).date()
-        if community.records_since is None or day < community.records_since:
-            community.records_since = day
-            community.save(update_fields=["records_since", "updated_at"])
+        if community.tickets_since is None or day < community.tickets_since:
+            community.tickets_since = day
+            community.save(update_fields=["tickets_since", "updated_at"])
 
 
 def _stream(path, encoding, mapping, timezone, community, limit, progress, summary, writer):
