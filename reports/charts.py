@@ -111,6 +111,8 @@ def bars_svg(
     if horizontal:
         bars = list(bars)[::-1]  # pygal draws the first label at the bottom
         chart.margin_left = 8 + round(max((_text_width(label) for label, _ in bars), default=0))
+        if unit == "fraction":  # long labels leave a narrow value axis: a label every 20 %
+            chart.y_labels = list(range(0, 101, 20))
     chart.x_labels = [label for label, _value in bars]
     chart.add(title, [_scaled(value, unit) for _label, value in bars])
     return _render(chart)
@@ -137,9 +139,12 @@ def _chart(kind, *, title: str, unit: str):
         allow_interruptions=True,
         include_x_axis=unit in ("fraction", "count"),
         range=(0, 100) if unit == "fraction" else None,
+        # Axis labels: whole numbers without a decimal ("100 %", not "100.0 %", which pygal
+        # cut to "10…" on a narrow axis); never truncated (truncate_label -1).
         value_formatter=(
-            (lambda v: f"{v:,.0f}") if unit == "count" else lambda v: f"{v:,.1f} {suffix}".strip()
+            lambda v: (f"{v:,.0f} {suffix}" if v == int(v) else f"{v:,.1f} {suffix}").strip()
         ),
+        truncate_label=-1,
         order_min=0 if unit == "count" else None,  # counts: whole-number ticks only
         legend_at_bottom=True,
         margin=8,

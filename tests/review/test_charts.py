@@ -65,6 +65,15 @@ def test_horizontal_bars_keep_the_table_order_and_room_for_cjk_labels():
     assert left >= 88 + 5
 
 
+def test_long_labels_never_cut_the_value_axis():
+    # Boston's category names leave a narrow value axis: pygal cut "100.0 %" to "10…".
+    bars = [("Request for Pothole Repair Investigation", 0.5), ("住房", 1.0)]
+    svg = bars_svg(bars, title="办结率最低的类别", unit="fraction")
+    assert "…" not in svg
+    ticks = re.findall(r">(\d+ %)</text>", svg)
+    assert ticks == ["0 %", "20 %", "40 %", "60 %", "80 %", "100 %"]
+
+
 def test_count_axes_have_whole_number_ticks():
     svg = trend_svg([("1月", 3), ("2月", 8), ("3月", None)], title="活动场次", unit="count")
     ticks = re.findall(r">([\d.,]+)</text>", svg)
