@@ -44,7 +44,7 @@ from community.models import (
     VolunteerHours,
     VolunteerTeam,
 )
-from residents.models import Resident
+from residents.models import Building, Resident
 
 from . import services
 
@@ -684,7 +684,13 @@ class _Builder:
                     done_at=due - 5 * DAY if self.past(due) and rng.random() < 0.9 else None,
                 )
             self.count("drills")
-        buildings = [f"{n}号楼" for n in range(1, 21)]
+        # The community's own buildings (residents.demo ran first): 幸福里一期 3号楼.
+        buildings = [
+            (b.name, f"{b.compound.name} {b.name}")
+            for b in Building.objects.filter(community=self.c)
+            .select_related("compound")
+            .order_by("compound__name", "pk")
+        ] or [("1号楼", "1号楼")]
         for kind, title, (low, high), response, resolve in INCIDENTS:
             for year in (self.start.year, self.start.year + 1):
                 for _ in range(rng.randint(low, high)):
@@ -698,11 +704,12 @@ class _Builder:
                         continue
                     first = reported + datetime.timedelta(minutes=rng.randint(*response))
                     resolved = first + datetime.timedelta(hours=rng.uniform(*resolve))
+                    building, place = rng.choice(buildings)
                     Incident.objects.create(
                         community=self.c,
                         kind=kind,
-                        title=title.format(b=rng.choice(buildings)),
-                        place=rng.choice(buildings),
+                        title=title.format(b=building),
+                        place=place,
                         reported_at=reported,
                         first_response_at=first if self.past(first) else None,
                         resolved_at=resolved if self.past(resolved) else None,

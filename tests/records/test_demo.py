@@ -18,6 +18,7 @@ from community.models import (
     VolunteerHours,
 )
 from community.records import demo, selectors
+from residents.models import Building
 from tests import factories
 
 NOW = datetime.datetime(2026, 5, 20, 4, 0, tzinfo=datetime.UTC)
@@ -42,6 +43,17 @@ def test_seed_fills_last_year_and_this_year_to_date(world):
         assert rows.filter(**{f"{field}__lt": start}).count() == 0, model
         if model is not Activity:  # activities may be upcoming; records of events may not
             assert not rows.filter(**{f"{field}__gt": NOW}).exists(), model
+    # Incidents happen in the community's own buildings; a title naming a building names the
+    # place's (a flooded garage names none).
+    buildings = Building.objects.filter(community=community).select_related("compound")
+    places = {f"{b.compound.name} {b.name}": b.name for b in buildings}
+    incidents = Incident.objects.filter(community=community)
+    assert incidents.count() > 10
+    for incident in incidents:
+        assert incident.place in places, incident.place
+        assert "号楼" not in incident.title or incident.title.startswith(places[incident.place]), (
+            incident.title
+        )
     meetings = Meeting.objects.filter(community=community)
     joint = meetings.filter(kind="joint").count()
     assert 5 <= joint <= 7  # quarterly over 16.5 months
