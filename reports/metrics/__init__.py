@@ -25,7 +25,7 @@ def figures_compute(*, targets: list[Target], as_of: datetime) -> dict[Target, d
     """Every registered figure for each (community, period) target as of `as_of`.
 
     A target whose period ends on or before the community's `records_since` gets every figure
-    as "no data" (value None, n 0, excluded {"before_records_since": 1}); for the ticket
+    as "no data" (value None, n None, excluded {"before_records_since": 1}); for the ticket
     figures the records may begin earlier (`Community.tickets_since`, set by an import).
 
     Returns {target: {key: Figure}}; the queries are per dimension, not per target.
@@ -42,8 +42,9 @@ def figures_compute(*, targets: list[Target], as_of: datetime) -> dict[Target, d
 
 def _before_records(figure: Figure) -> Figure:
     """A period that ends before the community's records begin has no data, not zeros: a
-    count of 0 there would claim that nothing happened (and a change of +768 from it)."""
-    return Figure(value=None, unit=figure.unit, n=0, excluded={"before_records_since": 1})
+    count of 0 there would claim that nothing happened (and a change of +768 from it). Its n is
+    unknown too (None, shown "—"), not 0."""
+    return Figure(value=None, unit=figure.unit, n=None, excluded={"before_records_since": 1})
 
 
 def metric_label(key: str) -> str:

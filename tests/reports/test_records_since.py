@@ -48,7 +48,7 @@ def test_a_period_before_the_records_has_no_data_and_one_overlapping_them_counts
 
     for before in ("2014", "2015-02"):
         count = found[targets[before]]["tickets.count"]
-        assert (count.value, count.n, count.excluded) == (None, 0, {"before_records_since": 1})
+        assert (count.value, count.n, count.excluded) == (None, None, {"before_records_since": 1})
         assert all(f.value is None for f in found[targets[before]].values())
     # Q1 2015 ends after 1 March 2015: it holds the ticket of 5 March.
     assert found[targets["2015-Q1"]]["tickets.count"].value == 1
@@ -99,7 +99,7 @@ def test_an_import_moves_the_ticket_records_back_to_its_earliest_ticket(db, tmp_
     for key in ("governance.joint_meetings_count", "emergency.drills_count"):
         assert (year[key].value, year[key].n, year[key].excluded) == (
             None,
-            0,
+            None,
             {"before_records_since": 1},
         )
     # 2018, before the first ticket: no data either.
