@@ -222,6 +222,29 @@ def test_reimport_updates_the_ticket_and_keeps_portal_events(portal_csv, portal_
     assert Ticket.objects.filter(community=community).count() == 1
 
 
+def test_reimport_keeps_what_a_pause_in_the_portal_moved_the_deadlines(portal_csv, portal_mapping):
+    # Due 2024-06-03 10:00 and 06-05 08:00 in Shanghai (02:00 and 00:00 UTC). Paused in the
+    # portal 03:00 -> 06:00 UTC after the first response: the resolution deadline moves 3 h.
+    from tickets import services
+
+    community = factories.CommunityFactory(slug="reimport-pause")
+    row = "R-1,,2024-06-03 08:00,,处理中,水电维修,电话,水管漏水,,,2024-06-03 10:00,2024-06-05 08:00"
+    service_requests_import(path=portal_csv([row]), mapping=portal_mapping, community=community)
+    manager = factories.MembershipFactory(community=community, role="property_manager").user
+    ticket = Ticket.objects.get(community=community)
+    services.ticket_pause(ticket=ticket, actor=manager, note="等业主回电", at=utc(2024, 6, 3, 3))
+    services.ticket_resume(ticket=ticket, actor=manager, at=utc(2024, 6, 3, 6))
+    again = portal_csv([row], name="again.csv")
+    service_requests_import(path=again, mapping=portal_mapping, community=community)
+    ticket.refresh_from_db()
+    assert (ticket.nominal_resolution_due_at, ticket.resolution_due_at) == (
+        utc(2024, 6, 5, 0),
+        utc(2024, 6, 5, 3),
+    )
+    assert ticket.nominal_response_due_at == ticket.response_due_at == utc(2024, 6, 3, 2)
+    assert ticket.paused_seconds == 3 * 3600
+
+
 def test_dry_run_and_limit_save_nothing_beyond_their_scope(portal_csv, portal_mapping):
     community = factories.CommunityFactory(slug="dry-run-test")
     path = portal_csv(ROWS)

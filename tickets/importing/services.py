@@ -209,12 +209,21 @@ class _Writer:
             community = self.fixed or self.targets.community(record.community)
             rows.append((record, community, self.targets.category(community, record.category)))
         existing = {
-            (c, e): (pk, updated_at)
-            for c, e, pk, updated_at in Ticket.objects.filter(
+            (c, e): (pk, updated_at, moves)
+            for c, e, pk, updated_at, *moves in Ticket.objects.filter(
                 source=self.source,
                 community_id__in={c.pk for _r, c, _k in rows},
                 external_id__in={r.external_id for r, _c, _k in rows},
-            ).values_list("community_id", "external_id", "pk", "updated_at")
+            ).values_list(
+                "community_id",
+                "external_id",
+                "pk",
+                "updated_at",
+                "response_due_at",
+                "nominal_response_due_at",
+                "resolution_due_at",
+                "nominal_resolution_due_at",
+            )
         }
         seen: set[tuple[int, str]] = set()
         new, old = [], []
@@ -259,6 +268,7 @@ class _Writer:
             }
             if hit:
                 ticket["id"] = hit[0]
+                _pauses_keep(ticket, *hit[2])
                 old.append((ticket, record))
             else:
                 new.append((ticket, record))
@@ -362,6 +372,18 @@ def _statistics_refresh() -> None:
     with connection.cursor() as cursor:
         for model in (Ticket, TicketEvent):
             cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
+
+
+def _pauses_keep(ticket: dict, response, nominal_response, resolution, nominal_resolution):
+    """A re-imported ticket's live deadlines keep what its pauses in the portal moved them
+    (services.event_apply): the new deadline at submission plus the old live one's lead over
+    the old deadline at submission. The source knows nothing of those pauses."""
+    for live, nominal, old_live, old_nominal in (
+        ("response_due_at", "nominal_response_due_at", response, nominal_response),
+        ("resolution_due_at", "nominal_resolution_due_at", resolution, nominal_resolution),
+    ):
+        if ticket[nominal] is not None and old_live is not None and old_nominal is not None:
+            ticket[live] = ticket[nominal] + (old_live - old_nominal)
 
 
 def _tickets_since_extend(communities: list[Community]) -> None:
