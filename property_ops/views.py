@@ -622,7 +622,10 @@ class HazardImport(RecordFormView):
         except ImportFileError as exc:
             form.add_error("file", str(exc))
             return self.form_invalid(form)
-        return self.render_to_response(self.get_context_data(form=form, report=report))
+        # Bad rows are bad input, as on the API and the other import pages.
+        return self.render_to_response(
+            self.get_context_data(form=form, report=report), status=200 if report.ok else 400
+        )
 
 
 # Convenience services --------------------------------------------------------------------------

@@ -160,11 +160,13 @@ def test_import_page_lists_bad_rows_then_commits(world, page_as):
     assert client.get(url).status_code == 200
     bad = [GOOD[0], ["YH-002", "2024-03-06", "消防", "1号楼", "x", "2024-03-01", "", "", ""]]
     response = client.post(url, {"file": xlsx(bad), "dry_run": ""})
+    assert response.status_code == 400
     report = response.context["report"]
     assert [(e.row, e.column) for e in report.errors] == [(4, "整改期限")]
     assert b"import-errors" in response.content
     assert not Hazard.objects.exists()
     response = client.post(url, {"file": xlsx(GOOD), "dry_run": "on"})
+    assert response.status_code == 200
     assert response.context["report"].ok and not Hazard.objects.exists()
     response = client.post(url, {"file": xlsx(GOOD), "dry_run": ""})
     assert response.context["report"].committed
