@@ -167,11 +167,13 @@ def service_use_list(*, community: Community, user: User, roles) -> QuerySet[Ser
 
 
 def service_use_households_shown(roles) -> bool:
-    """Whether the viewer sees which household a service use was for: not when they hold a
-    de-identified role (evaluators, owners' committee members), whatever other role they
-    hold, as for tickets (tickets.selectors.DEIDENTIFIED_ROLES). A resident reading only their
-    own household's uses is not de-identified."""
-    return not set(roles) & DEIDENTIFIED_ROLES
+    """Whether the viewer sees which household a service use was for. Not when they hold a
+    de-identified role (evaluators, owners' committee members: tickets.selectors
+    .DEIDENTIFIED_ROLES) and no role that runs the services (committee staff, property
+    managers), as for the submitter of a ticket. A resident reading only their own household's
+    uses is not de-identified."""
+    writers = permissions.MATRIX["convenience_service"][permissions.WRITE]
+    return bool(set(roles) & writers) or not set(roles) & DEIDENTIFIED_ROLES
 
 
 def service_use_get(*, community: Community, user: User, roles, pk: int) -> ServiceUse:

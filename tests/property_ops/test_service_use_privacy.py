@@ -137,7 +137,10 @@ def test_deidentified_readers_see_uses_without_households(world, uses, page_as, 
 
 
 def test_staff_see_the_household_of_each_use(world, uses, page_as, api_as):
+    # Also when they are an evaluator too: running the services, they see whom they served, as
+    # they see the submitter of a ticket (the edit page shows the household either way).
     staff = world.a.users[Role.COMMITTEE_STAFF]
+    Membership.objects.create(community=world.a.community, user=staff, role=Role.EVALUATOR)
     detail = page_as(staff).get(f"/c/a-community/ops/services/{uses['service'].pk}/")
     assert detail.context["show_households"] is True
     assert "808" in detail.content.decode()
