@@ -30,33 +30,31 @@ BEIJING_ZONES = {"Asia/Shanghai", "Asia/Chongqing", "Asia/Harbin", "PRC"}
 def timezone_label(name: str) -> str:
     """An IANA zone in words with its UTC offset: 北京时间（UTC+08:00） / China Standard Time
     (UTC+08:00) for Asia/Shanghai and its aliases, else the name ("Asia/Tokyo (UTC+09:00)", in
-    Chinese with full-width brackets). A zone that keeps daylight saving time this year shows
-    both offsets, standard first ("America/New_York (UTC-05:00; daylight saving time
-    UTC-04:00)"): the label names the zone, not one instant of it."""
+    Chinese with full-width brackets). A zone whose offset changes during this year (daylight
+    saving time, Morocco's Ramadan hour) lists every offset it takes, lowest first
+    ("America/New_York (UTC-05:00 / UTC-04:00, changing during the year)"): the label names
+    the zone, not one instant of it."""
     from django.utils import timezone
     from django.utils.translation import gettext
 
     zone = zoneinfo.ZoneInfo(name)
-    year = timezone.now().year
-    standard = daylight = None
-    for month in (1, 7):  # a winter and a summer instant of either hemisphere
-        instant = datetime.datetime(year, month, 1, 12, tzinfo=zone)
-        offset = instant.strftime("%z")
-        offset = f"{offset[:3]}:{offset[3:]}"
-        if instant.dst():
-            daylight = offset
-        else:
-            standard = offset
-    standard = standard or daylight  # a zone on "daylight" time all year
+    # Noon of each day (aware arithmetic in one zone keeps the wall time).
+    start = datetime.datetime(timezone.now().year, 1, 1, 12, tzinfo=zone)
+    offsets = sorted({(start + datetime.timedelta(days=d)).utcoffset() for d in range(366)})
+
+    def text(offset: datetime.timedelta) -> str:
+        minutes = round(offset.total_seconds() // 60)
+        sign = "-" if minutes < 0 else "+"
+        return f"{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
+
     if name in BEIJING_ZONES:
-        return gettext("China Standard Time (UTC%(offset)s)") % {"offset": standard}
-    if daylight and daylight != standard:
-        return gettext("%(zone)s (UTC%(offset)s; daylight saving time UTC%(daylight)s)") % {
+        return gettext("China Standard Time (UTC%(offset)s)") % {"offset": text(offsets[0])}
+    if len(offsets) > 1:
+        return gettext("%(zone)s (%(offsets)s, changing during the year)") % {
             "zone": name,
-            "offset": standard,
-            "daylight": daylight,
+            "offsets": " / ".join(f"UTC{text(o)}" for o in offsets),
         }
-    return gettext("%(zone)s (UTC%(offset)s)") % {"zone": name, "offset": standard}
+    return gettext("%(zone)s (UTC%(offset)s)") % {"zone": name, "offset": text(offsets[0])}
 
 
 def validate_timezone(value: str) -> None:

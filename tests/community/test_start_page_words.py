@@ -60,19 +60,22 @@ def test_the_time_zone_is_shown_in_words(page_as, world):
         # Ürümqi keeps its own time: not Beijing time.
         assert timezone_label("Asia/Urumqi") == "Asia/Urumqi（UTC+06:00）"
         assert timezone_label("Asia/Kolkata") == "Asia/Kolkata（UTC+05:30）"
-        # A zone with daylight saving time: both offsets, whatever the day the page is read
-        # (Boston's communities; Sydney's summer is in January).
-        assert (
-            timezone_label("America/New_York") == "America/New_York（UTC-05:00，夏令时 UTC-04:00）"
-        )
-        assert (
-            timezone_label("Australia/Sydney") == "Australia/Sydney（UTC+10:00，夏令时 UTC+11:00）"
-        )
+        # A zone whose offset changes: every offset of the year, whatever the day the page is
+        # read (Boston's communities; Dublin's winter is its "daylight saving" in tzdata;
+        # Casablanca leaves UTC+01:00 for a month at Ramadan).
+        changing = {
+            "America/New_York": "UTC-05:00 / UTC-04:00",
+            "Australia/Sydney": "UTC+10:00 / UTC+11:00",
+            "Europe/Dublin": "UTC+00:00 / UTC+01:00",
+            "Africa/Casablanca": "UTC+00:00 / UTC+01:00",
+        }
+        for zone, offsets in changing.items():
+            assert timezone_label(zone) == f"{zone}（{offsets}，年内调整）"
     with translation.override("en"):
         assert timezone_label("Asia/Shanghai") == "China Standard Time (UTC+08:00)"
         assert timezone_label("Asia/Tokyo") == "Asia/Tokyo (UTC+09:00)"
         assert timezone_label("Europe/Berlin") == (
-            "Europe/Berlin (UTC+01:00; daylight saving time UTC+02:00)"
+            "Europe/Berlin (UTC+01:00 / UTC+02:00, changing during the year)"
         )
 
 
