@@ -2,6 +2,7 @@
 errors come back onto the fields (form_add_service_errors)."""
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -121,9 +122,7 @@ class RevealForm(forms.Form):
 
 
 class RegisterImportForm(forms.Form):
-    file = forms.FileField(
-        label=_("Register file"), help_text=_(".xlsx, or .csv in UTF-8 or GBK; up to 20 MB.")
-    )
+    file = forms.FileField(label=_("Register file"))  # help text: __init__ (the limit)
     compound = forms.CharField(
         label=_("Compound"),
         max_length=200,
@@ -135,6 +134,12 @@ class RegisterImportForm(forms.Form):
         required=False,
         help_text=_('A JSON file naming the header of each field, e.g. {"phone": "手机号码"}.'),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = _(".xlsx, or .csv in UTF-8 or GBK; up to %(max)d MB.") % {
+            "max": settings.RECORD_UPLOAD_MAX_MB
+        }
 
     def clean_file(self):
         upload = self.cleaned_data["file"]

@@ -245,6 +245,7 @@ def test_register_import_refuses_a_large_register_or_mapping(world, page_as, one
     )
     assert large.status_code == 400
     assert large.context["form"].errors["file"] == ["登记表文件：“住户.csv”超过 1 MB。"]
+    assert "不超过 1 MB。" in client.get(url).text  # the help text says the limit
     mapping = client.post(
         url,
         {
