@@ -383,11 +383,20 @@ class NoteSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
+class DispatchOrganisationField(serializers.PrimaryKeyRelatedField):
+    """An organisation the request's community dispatches to (selectors.dispatch_organisations).
+    Any other id is refused as "does not exist", as CommunityMemberField does for users: the
+    API never confirms that another community's organisation exists."""
+
+    queryset = Organisation.objects.all()  # its model types the field in the OpenAPI schema
+
+    def get_queryset(self):
+        return selectors.dispatch_organisations(community_id=self.context["community"].pk)
+
+
 class DispatchSerializer(NoteSerializer):
     assignee = CommunityMemberField(required=False, allow_null=True, default=None)
-    organisation = serializers.PrimaryKeyRelatedField(
-        queryset=Organisation.objects.all(), required=False, allow_null=True, default=None
-    )
+    organisation = DispatchOrganisationField(required=False, allow_null=True, default=None)
 
 
 class TransferSerializer(NoteSerializer):

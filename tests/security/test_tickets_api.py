@@ -10,10 +10,12 @@ see, is a 404 with no data.
 """
 
 import pytest
+from django.core.exceptions import ValidationError
 
 from community.models import Membership, Organisation
 from tests import factories
 from tests.tickets.conftest import Driver, make_categories
+from tickets import services
 from tickets.models import Ticket, TicketKind
 
 Role = Membership.Role
@@ -123,13 +125,22 @@ def test_only_organisations_doing_the_communitys_work_take_dispatches(world, dri
         )
     form = DispatchForm(community=world.a.community, ticket=drive(world.a, WO, "accepted"))
     assert [o.name for o in form.fields["organisation"].queryset] == ["城建物业", "安居物业"]
-    manager = api_as(world.a.users[Role.PROPERTY_MANAGER])
+    manager_user = world.a.users[Role.PROPERTY_MANAGER]
+    manager = api_as(manager_user)
     url = f"/api/v1/c/{world.a.community.slug}/work-orders/{{}}/dispatch/"
-    for refused in (street, evaluator):
+    # Refused as "does not exist", like an id that does not: the API confirms nothing.
+    for refused in (street.pk, evaluator.pk, 999_999):
         ticket = drive(world.a, WO, "accepted")
-        response = manager.post(url.format(ticket.pk), {"organisation": refused.pk}, format="json")
+        response = manager.post(url.format(ticket.pk), {"organisation": refused}, format="json")
         assert response.status_code == 400
-        assert response.json() == {"organisation": ["请选择为本社区服务的单位。"]}
+        assert response.json() == {"organisation": [f"无效主键 “{refused}” － 对象不存在。"]}
+    # The service refuses them too, for any caller that is not the API.
+    ticket = drive(world.a, WO, "accepted")
+    with pytest.raises(ValidationError) as refused:
+        services.ticket_dispatch(
+            ticket=ticket, actor=world.a.users[Role.PROPERTY_MANAGER], organisation=street
+        )
+    assert refused.value.message_dict == {"organisation": ["请选择为本社区服务的单位。"]}
     ticket = drive(world.a, WO, "accepted")
     response = manager.post(url.format(ticket.pk), {"organisation": builder.pk}, format="json")
     assert response.status_code == 200
