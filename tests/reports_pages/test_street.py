@@ -14,6 +14,7 @@ from tests.reports.conftest import Desk, at
 
 pytestmark = pytest.mark.django_db
 M = dt.timedelta(minutes=1)
+S = dt.timedelta(seconds=1)
 
 
 def tickets(community, *, eligible: int, done: int, response_minutes: int) -> None:
@@ -152,3 +153,17 @@ def test_default_period_is_the_latest_year_with_data(officer, page_as):
         "b-community",
         "c-community",
     ]
+
+
+def test_values_computed_within_one_minute_show_one_instant(world, officer, page_as):
+    from reports.metrics import Target
+    from reports.periods import Period
+    from reports.services import metrics_compute_many
+
+    year = Period.parse("2015")
+    first = dt.datetime(2026, 3, 2, 1, 0, 5, tzinfo=dt.UTC)  # 09:00 in Shanghai
+    for i, community in enumerate(Community.objects.filter(slug__endswith="-community")):
+        metrics_compute_many(targets=[Target(community, year)], as_of=first + i * 20 * S)
+    page = page_as(officer).get("/street/?period=2015").content.decode()
+    shown = re.search(r"<p [^>]*data-as-of>(.*?)<span", page, re.S)[1]
+    assert shown.split() == ["数据截至", "2026-03-02", "09:00"]
