@@ -1,8 +1,9 @@
 """The metric registry: one function per dimension (METRICS.md, Keys).
 
 Each dimension lives in one module of this package with a `figures(*, targets, as_of)`
-function (signature in `base.py`), a `LABELS` dict {key: label} and a `PARAMETRISED_LABELS`
-dict {"key[parameter": "label with {}"}. To add a dimension
+function (signature in `base.py`), a `LABELS` dict {key: label}, a `PARAMETRISED_LABELS`
+dict {"key[parameter": "label with {}"} and optionally `ARGUMENT_LABELS`
+{"key[parameter": code -> label}. To add a dimension
 (environment, safety, governance, ...), write its module and add one line to `DIMENSIONS`.
 """
 
@@ -47,12 +48,19 @@ def _before_records(figure: Figure) -> Figure:
     return Figure(value=None, unit=figure.unit, n=None, excluded={"before_records_since": 1})
 
 
-def metric_label(key: str) -> str:
-    """The translated label of a key, e.g. "tickets.closure_rate[category=lift]"."""
+def metric_label(key: str, *, categories: dict[str, str] | None = None) -> str:
+    """The translated label of a key, e.g. "tickets.closure_rate[category=lift]": a parameter
+    reads as its module's ARGUMENT_LABELS say (a status, a disclosure kind), a category as its
+    name in `categories` ({code: name}, the community's), else as written."""
     for module in DIMENSIONS.values():
         if key in module.LABELS:
             return str(module.LABELS[key])
         name, _, argument = key.partition("=")
         if name in module.PARAMETRISED_LABELS:
-            return str(module.PARAMETRISED_LABELS[name]).format(argument.rstrip("]"))
+            code = argument.rstrip("]")
+            if name.endswith("[category"):
+                shown = (categories or {}).get(code, code)
+            else:
+                shown = getattr(module, "ARGUMENT_LABELS", {}).get(name, str)(code)
+            return str(module.PARAMETRISED_LABELS[name]).format(shown)
     return key

@@ -44,6 +44,10 @@ PARAMETRISED_LABELS = {
     "disclosure.awareness_rate[question": _("Resident awareness rate, question {}"),
     "survey.satisfaction_rate[question": _("Survey satisfaction rate, question {}"),
 }
+ARGUMENT_LABELS = {
+    "disclosure.count[kind": lambda code: Disclosure.Kind(code).label,
+    "disclosure.channel_coverage_rate[kind": lambda code: Disclosure.Kind(code).label,
+}
 
 # The channels of a disclosure (a JSON list of codes), one row each, as `ch.value`.
 CHANNELS = {

@@ -57,6 +57,7 @@ PARAMETRISED_LABELS = {
     "tickets.satisfaction_rate[category": _("Satisfaction rate, category {}"),
     "tickets.ineligible_count[status": _("Ineligible tickets, {}"),
 }
+ARGUMENT_LABELS = {"tickets.ineligible_count[status": lambda code: Ticket.Status(code).label}
 
 INELIGIBLE = tuple(str(s) for s in Ticket.INELIGIBLE)
 DONE = tuple(str(s) for s in Ticket.DONE)

@@ -15,6 +15,7 @@ def test_the_table_formats_values_with_their_unit_and_translates_reasons(world):
     """2015: 1,200 tickets would be slow to build; instead one resolved after 177 h 30 min
     (10,650 minutes: "1.065e+04" before), one open, one cancelled."""
     desk = Desk(world.a.community)
+    desk.category("general", name="一般诉求")
     t = at(2015, 3, 1, 10)
     desk.ticket(
         t,
@@ -33,3 +34,8 @@ def test_the_table_formats_values_with_their_unit_and_translates_reasons(world):
     assert response[:2] == ["10,650.0", "分钟"] and "e+" not in out.getvalue()
     assert lines["tickets.closure_rate"].split(")", 1)[1].split()[:4] == ["50.0", "%", "1", "2"]
     assert "诉求件数" in lines["tickets.count"] and "已撤销 1 条" in lines["tickets.count"]
+    # Parameters read in Chinese: the status's label, the category's name in this community.
+    assert lines["tickets.ineligible_count[status=cancelled]"].startswith(
+        "不计入统计的诉求（已撤销）"
+    )
+    assert lines["tickets.closure_rate[category=general]"].startswith("办结率（类别 一般诉求）")

@@ -19,6 +19,7 @@ from reports.metrics import metric_label
 from reports.periods import Period
 from reports.review.selectors import left_out_text
 from reports.services import metrics_compute
+from tickets.models import Category
 
 
 class Command(BaseCommand):
@@ -51,7 +52,8 @@ class Command(BaseCommand):
         if as_json:
             self.stdout.write(_dumps(figures))
         else:
-            self.stdout.write(_table(figures))
+            names = dict(Category.objects.filter(community=found).values_list("code", "name"))
+            self.stdout.write(_table(figures, categories=names))
 
 
 def _instant(text: str, community: Community) -> datetime:
@@ -73,7 +75,7 @@ def _dumps(figures: dict[str, dict]) -> str:
     )
 
 
-def _table(figures: dict[str, dict]) -> str:
+def _table(figures: dict[str, dict], *, categories: dict[str, str]) -> str:
     rows = [
         (
             _("Figure"),
@@ -87,7 +89,7 @@ def _table(figures: dict[str, dict]) -> str:
     for key, f in figures.items():
         rows.append(
             (
-                f"{metric_label(key)} ({key})",
+                f"{metric_label(key, categories=categories)} ({key})",
                 value_format(f["value"], f["unit"]),
                 _number(f["numerator"]),
                 _number(f["denominator"]),
