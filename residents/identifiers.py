@@ -58,6 +58,19 @@ def phone_normalise(value: str) -> str:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
+def phone_display(value: str) -> str:
+    """A stored phone (E.164) in the national form people read and dial: 153 5268 7520,
+    010 6552 9988 ('' stays ''; text that is no phone number stays as it is). Pages only: the
+    API keeps E.164."""
+    if not value:
+        return ""
+    try:
+        number = phonenumbers.parse(value, "CN")
+    except phonenumbers.NumberParseException:
+        return value
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
+
+
 def phone_mask(value: str) -> str:
     """The masked national form of a phone: 138****8000, 010****9988 ('' stays '').
 

@@ -34,6 +34,7 @@ from community.models import Organisation, User
 from community.tenancy import CommunityPageMixin
 from property_ops.forms import DateInput
 from property_ops.pages import LocalTimeMixin
+from residents.identifiers import phone_display
 from residents.selectors import building_list
 
 from . import forms, photos, rules, selectors, services
@@ -569,7 +570,10 @@ class TicketDetailView(TicketPage, View):
             "list_url": reverse(f"tickets:{URL_PREFIX[ticket.kind]}-list", args=[slug]),
             "status_style": STATUS_STYLE.get(ticket.status, "text-bg-light border"),
             "place": place(ticket, level),
-            "contact": contact,
+            # A full phone in the national form (a masked one is national already).
+            "contact": {**contact, "phone": phone_display(contact["phone"])}
+            if level == selectors.FULL
+            else contact,
             "hidden": level == selectors.HIDDEN,
             "clock": sla_clock(ticket, timezone.now()),
             "intake_photos": by_event[None],

@@ -92,9 +92,9 @@ def test_contact_details_by_viewer_and_the_assignees_view_is_logged(world, drive
             len(page.context["intake_photos"]),
         )
     assert seen == {
-        Role.TECHNICIAN: ({"name": "a居民", "phone": "+8613900001111"}, False, 1),
+        Role.TECHNICIAN: ({"name": "a居民", "phone": "139 0000 1111"}, False, 1),
         Role.PROPERTY_MANAGER: ({"name": "a居民", "phone": "139****1111"}, False, 1),
-        Role.RESIDENT: ({"name": "a居民", "phone": "+8613900001111"}, False, 1),
+        Role.RESIDENT: ({"name": "a居民", "phone": "139 0000 1111"}, False, 1),
         Role.EVALUATOR: ({"name": "", "phone": ""}, True, 0),
     }
     log = ContactAccessLog.objects.get()
