@@ -705,13 +705,14 @@ class ServiceUseList(RecordListView):
     title = _("Service uses")
     list_selector = staticmethod(selectors.service_use_list)
     filterset_class = ServiceUseFilter
+    household = (
+        _("Household"),
+        lambda use: forms.household_label(use.household) if use.household else None,
+    )
     columns = [
         (_("Used at"), "used_at"),
         (_("Service"), "service.name"),
-        (
-            _("Household"),
-            lambda use: forms.household_label(use.household) if use.household else None,
-        ),
+        household,
         (_("Rating"), "rating"),
         (_("Comment"), "comment"),
     ]
@@ -721,7 +722,7 @@ class ServiceUseList(RecordListView):
     def visible_columns(self):
         if selectors.service_use_households_shown(self.roles):
             return self.columns
-        return [column for column in self.columns if column[0] != _("Household")]
+        return [column for column in self.columns if column is not self.household]
 
     def list_queryset(self):
         return selectors.service_use_list(
