@@ -110,20 +110,27 @@ def test_submission_sets_deadlines_from_the_category(world, categories):
     assert ticket.resolution_due_at == at(2025, 10, 11, 10, 0)
 
 
-def test_a_paused_and_resumed_clock_moves_deadlines(world, drive):
-    # Work order (2 h / 2 working days) submitted Mon 2025-06-09 09:00:
-    # response due 11:00; resolution due Wed 2025-06-11 09:00.
+def paused_work_order(world, drive):
+    """A work order (2 h / 2 working days) submitted Mon 2025-06-09 09:00 (response due 11:00,
+    resolution due Wed 06-11 09:00), accepted 09:20, started 10:00; the resident asks for a
+    visit the next evening: paused 10:30 -> 06-10 19:00. Returns (ticket, the resumed one)."""
     ticket = drive.submit(world.a, TicketKind.WORK_ORDER, at=at(2025, 6, 9, 9, 0))
-    assert ticket.resolution_due_at == at(2025, 6, 11, 9, 0)
     pm, tech = world.a.users[Role.PROPERTY_MANAGER], world.a.users[Role.TECHNICIAN]
     services.ticket_accept(ticket=ticket, actor=pm, at=at(2025, 6, 9, 9, 20))
     services.ticket_dispatch(ticket=ticket, actor=pm, assignee=tech, at=at(2025, 6, 9, 9, 30))
     services.ticket_start(ticket=ticket, actor=tech, at=at(2025, 6, 9, 10, 0))
-    # The resident asks for a visit the next evening: paused 10:30 -> next day 19:00.
     services.ticket_pause(
         ticket=ticket, actor=tech, note="业主约定次日晚上", at=at(2025, 6, 9, 10, 30)
     )
-    paused = services.ticket_resume(ticket=ticket, actor=tech, at=at(2025, 6, 10, 19, 0))
+    return ticket, services.ticket_resume(ticket=ticket, actor=tech, at=at(2025, 6, 10, 19, 0))
+
+
+def test_a_paused_and_resumed_clock_moves_deadlines(world, drive):
+    # Work order (2 h / 2 working days) submitted Mon 2025-06-09 09:00:
+    # response due 11:00; resolution due Wed 2025-06-11 09:00.
+    ticket, paused = paused_work_order(world, drive)
+    assert ticket.resolution_due_at == at(2025, 6, 11, 9, 0)  # as submitted
+    pm, tech = world.a.users[Role.PROPERTY_MANAGER], world.a.users[Role.TECHNICIAN]
     # Paused 32 h 30 min = 117000 s: resolution due 2025-06-11 09:00 + 32:30 = 06-12 17:30.
     assert paused.paused_seconds == 117000
     assert paused.paused_since is None
@@ -148,15 +155,8 @@ def test_the_metrics_count_a_pause_once(world, drive):
     # Work order (2 h / 2 working days) submitted Mon 2025-06-09 09:00: response due 11:00,
     # resolution due Wed 06-11 09:00; paused 10:30 -> 06-10 19:00 (32 h 30 min), so the
     # resolution is due 06-12 17:30. Counting the pause twice would make it 06-14 02:00.
-    ticket = drive.submit(world.a, TicketKind.WORK_ORDER, at=at(2025, 6, 9, 9, 0))
-    pm, tech = world.a.users[Role.PROPERTY_MANAGER], world.a.users[Role.TECHNICIAN]
-    services.ticket_accept(ticket=ticket, actor=pm, at=at(2025, 6, 9, 9, 20))
-    services.ticket_dispatch(ticket=ticket, actor=pm, assignee=tech, at=at(2025, 6, 9, 9, 30))
-    services.ticket_start(ticket=ticket, actor=tech, at=at(2025, 6, 9, 10, 0))
-    services.ticket_pause(
-        ticket=ticket, actor=tech, note="业主约定次日晚上", at=at(2025, 6, 9, 10, 30)
-    )
-    services.ticket_resume(ticket=ticket, actor=tech, at=at(2025, 6, 10, 19, 0))
+    ticket, _paused = paused_work_order(world, drive)
+    tech = world.a.users[Role.TECHNICIAN]
     ticket.refresh_from_db()
     assert ticket.resolution_due_at == at(2025, 6, 12, 17, 30)
     assert ticket.nominal_resolution_due_at == at(2025, 6, 11, 9, 0)
