@@ -9,6 +9,8 @@ import django_filters
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from community.filters import IdFilter, IntegerFilter
+
 from .models import (
     ConvenienceService,
     Facility,
@@ -49,7 +51,7 @@ class FacilityFilter(django_filters.FilterSet):
     q = _search_filter(_("Part of the name, asset code or location."))
     kind = django_filters.ChoiceFilter(choices=Facility.Kind.choices, label=_("Kind"))
     status = django_filters.ChoiceFilter(choices=Facility.Status.choices, label=_("Status"))
-    compound = django_filters.NumberFilter(field_name="compound_id", label=_("Compound"))
+    compound = IdFilter(field_name="compound_id", label=_("Compound"))
     search = _search("name", "code", "location")
 
     class Meta:
@@ -58,7 +60,7 @@ class FacilityFilter(django_filters.FilterSet):
 
 
 class MaintenanceRecordFilter(django_filters.FilterSet):
-    facility = django_filters.NumberFilter(field_name="facility_id", label=_("Facility"))
+    facility = IdFilter(field_name="facility_id", label=_("Facility"))
     kind = django_filters.ChoiceFilter(choices=MaintenanceRecord.Kind.choices, label=_("Kind"))
     date_from, date_to = _date_range("performed_at")
 
@@ -110,7 +112,7 @@ class PatrolRoundFilter(django_filters.FilterSet):
 class HygieneInspectionFilter(django_filters.FilterSet):
     q = _search_filter(_("Part of the area, inspector or findings."))
     grade = django_filters.ChoiceFilter(choices=HygieneInspection.Grade.choices, label=_("Grade"))
-    compound = django_filters.NumberFilter(field_name="compound_id", label=_("Compound"))
+    compound = IdFilter(field_name="compound_id", label=_("Compound"))
     date_from = django_filters.DateFilter(
         field_name="inspected_on", lookup_expr="gte", label=_("From")
     )
@@ -137,7 +139,7 @@ class HazardFilter(django_filters.FilterSet):
     q = _search_filter(_("Part of the reference, place, description or person responsible."))
     kind = django_filters.ChoiceFilter(choices=Hazard.Kind.choices, label=_("Kind"))
     status = django_filters.ChoiceFilter(choices=Hazard.Status.choices, label=_("Status"))
-    inspection = django_filters.NumberFilter(field_name="inspection_id", label=_("Inspection"))
+    inspection = IdFilter(field_name="inspection_id", label=_("Inspection"))
     date_from, date_to = _date_range("found_at")
     search = _search("reference", "place", "description", "responsible")
 
@@ -157,8 +159,8 @@ class ConvenienceServiceFilter(django_filters.FilterSet):
 
 
 class ServiceUseFilter(django_filters.FilterSet):
-    service = django_filters.NumberFilter(field_name="service_id", label=_("Service"))
-    rating = django_filters.NumberFilter(field_name="rating", label=_("Rating"))
+    service = IdFilter(field_name="service_id", label=_("Service"))
+    rating = IntegerFilter(field_name="rating", label=_("Rating"), min_value=1, max_value=5)
     date_from, date_to = _date_range("used_at")
 
     class Meta:

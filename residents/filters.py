@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from community import permissions
+from community.filters import IdFilter
 
 from .models import Building, Household, Resident, Unit
 from .selectors import resident_search_q
@@ -18,7 +19,7 @@ class BuildingFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         method="search", label=_("Search"), help_text=_("Part of the building name.")
     )
-    compound = django_filters.NumberFilter(field_name="compound_id", label=_("Compound"))
+    compound = IdFilter(field_name="compound_id", label=_("Compound"))
 
     class Meta:
         model = Building
@@ -32,7 +33,7 @@ class UnitFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         method="search", label=_("Search"), help_text=_("Part of the unit or building name.")
     )
-    building = django_filters.NumberFilter(field_name="building_id", label=_("Building"))
+    building = IdFilter(field_name="building_id", label=_("Building"))
 
     class Meta:
         model = Unit
@@ -47,8 +48,8 @@ class HouseholdFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         method="search", label=_("Search"), help_text=_("Room number or part of the building name.")
     )
-    building = django_filters.NumberFilter(field_name="unit__building_id", label=_("Building"))
-    unit = django_filters.NumberFilter(field_name="unit_id", label=_("Unit"))
+    building = IdFilter(field_name="unit__building_id", label=_("Building"))
+    unit = IdFilter(field_name="unit_id", label=_("Unit"))
     occupancy = django_filters.ChoiceFilter(
         choices=Household.Occupancy.choices, label=_("Occupancy")
     )
@@ -71,10 +72,8 @@ class ResidentFilter(django_filters.FilterSet):
             "reveal them)."
         ),
     )
-    building = django_filters.NumberFilter(
-        field_name="household__unit__building_id", label=_("Building")
-    )
-    household = django_filters.NumberFilter(field_name="household_id", label=_("Household"))
+    building = IdFilter(field_name="household__unit__building_id", label=_("Building"))
+    household = IdFilter(field_name="household_id", label=_("Household"))
     relation = django_filters.ChoiceFilter(choices=Resident.Relation.choices, label=_("Relation"))
 
     class Meta:

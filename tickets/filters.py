@@ -15,6 +15,8 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from community.filters import IdFilter
+
 from .models import ResponsibleParty, Ticket
 from .selectors import overdue_q
 
@@ -55,15 +57,13 @@ class TicketFilter(django_filters.FilterSet):
     status = django_filters.MultipleChoiceFilter(
         choices=Ticket.Status.choices, label=_("Status"), distinct=False
     )
-    category = django_filters.NumberFilter(field_name="category_id", label=_("Category"))
-    building = django_filters.NumberFilter(field_name="building_id", label=_("Building"))
+    category = IdFilter(field_name="category_id", label=_("Category"))
+    building = IdFilter(field_name="building_id", label=_("Building"))
     responsible_party = django_filters.ChoiceFilter(
         choices=ResponsibleParty.choices, label=_("Responsible party")
     )
-    assignee = django_filters.NumberFilter(field_name="assignee_id", label=_("Assignee"))
-    organisation = django_filters.NumberFilter(
-        field_name="assigned_organisation_id", label=_("Assigned organisation")
-    )
+    assignee = IdFilter(field_name="assignee_id", label=_("Assignee"))
+    organisation = IdFilter(field_name="assigned_organisation_id", label=_("Assigned organisation"))
     overdue = django_filters.ChoiceFilter(
         choices=[("true", _("Yes")), ("false", _("No"))],
         empty_label=_("All"),

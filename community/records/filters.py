@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from community.filters import IdFilter
 from community.models import (
     Activity,
     AgendaTopic,
@@ -71,7 +72,7 @@ class MeetingFilter(RecordFilter):
 class AgendaTopicFilter(RecordFilter):
     search_fields = ("title", "description", "decision")
     date_from, date_to = _period("raised_at")
-    meeting = django_filters.NumberFilter(field_name="meeting_id", label=_("Meeting"))
+    meeting = IdFilter(field_name="meeting_id", label=_("Meeting"))
 
     class Meta:
         model = AgendaTopic
@@ -116,8 +117,8 @@ class VolunteerTeamFilter(RecordFilter):
 class VolunteerHoursFilter(RecordFilter):
     search_fields = ("name", "note", "activity__title")
     date_from, date_to = _period("served_on", lookup_date=False)
-    team = django_filters.NumberFilter(field_name="team_id", label=_("Team"))
-    activity = django_filters.NumberFilter(field_name="activity_id", label=_("Activity"))
+    team = IdFilter(field_name="team_id", label=_("Team"))
+    activity = IdFilter(field_name="activity_id", label=_("Activity"))
 
     class Meta:
         model = VolunteerHours
@@ -153,7 +154,7 @@ class EmergencyPlanFilter(RecordFilter):
 class DrillFilter(RecordFilter):
     search_fields = ("title", "findings", "place")
     date_from, date_to = _period("held_at")
-    plan = django_filters.NumberFilter(field_name="plan_id", label=_("Plan"))
+    plan = IdFilter(field_name="plan_id", label=_("Plan"))
 
     class Meta:
         model = Drill

@@ -198,3 +198,33 @@ def test_nul_in_a_free_text_survey_answer_is_a_400_and_saves_nothing(world, api_
     assert response.status_code == 400
     assert response.json() == {"answers": ["文本中含有无法保存的空字符（U+0000）。"]}
     assert not SurveyResponse.objects.filter(survey=survey).exists()
+
+
+# Every id filter of every app, and the rating filter: a number the database cannot hold, or not
+# a whole number, answered 500 (integer overflow) or matched a rounded id (1.5 -> 1).
+ID_FILTERS = [
+    ("complaints/", "category"),
+    ("complaints/", "building"),
+    ("complaints/", "assignee"),
+    ("work-orders/", "organisation"),
+    ("households/", "building"),
+    ("households/", "unit"),
+    ("residents/", "household"),
+    ("maintenance-records/", "facility"),
+    ("service-uses/", "service"),
+    ("agenda-topics/", "meeting"),
+]
+
+
+@pytest.mark.parametrize(("path", "name"), ID_FILTERS)
+@pytest.mark.parametrize("value", ["-1.947622094875296e+53", "9223372036854775808", "1.5", "0"])
+def test_an_id_filter_refuses_what_is_no_id_with_400_naming_it(staff_a, world, path, name, value):
+    response = staff_a.get(url(world.a, path), {name: value})
+    assert response.status_code == 400, response.content
+    assert list(response.json()) == [name]
+
+
+def test_the_rating_filter_takes_whole_scores_from_1_to_5(staff_a, world):
+    assert staff_a.get(url(world.a, "service-uses/"), {"rating": "4.5"}).status_code == 400
+    assert staff_a.get(url(world.a, "service-uses/"), {"rating": "6"}).status_code == 400
+    assert staff_a.get(url(world.a, "service-uses/"), {"rating": "5"}).status_code == 200
