@@ -3,8 +3,7 @@
 import django_filters
 from django import forms
 
-# The largest primary key PostgreSQL's bigint (and SQLite's INTEGER) holds.
-MAX_ID = 2**63 - 1
+from .validators import MAX_ID
 
 
 class IntegerFilter(django_filters.NumberFilter):

@@ -7,6 +7,10 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+# The largest primary key PostgreSQL's bigint (and SQLite's INTEGER) holds: an id filter or
+# field beyond it answers 400, not a database overflow.
+MAX_ID = 2**63 - 1
+
 
 def instant_in_range(value: datetime.datetime | None) -> None:
     """Refuses an aware instant whose UTC time falls outside the years 1 to 9999.

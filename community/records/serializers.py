@@ -31,6 +31,7 @@ from community.models import (
     VolunteerHours,
     VolunteerTeam,
 )
+from community.validators import MAX_ID
 from residents.identifiers import phone_mask
 
 from . import forms, selectors
@@ -110,7 +111,9 @@ class AgendaTopicSerializer(ModelSerializer):
 
 
 class WorkOrderRequestSerializer(serializers.Serializer):
-    category = serializers.IntegerField(help_text=_("A work-order category of the community."))
+    category = serializers.IntegerField(
+        min_value=1, max_value=MAX_ID, help_text=_("A work-order category of the community.")
+    )
     description = serializers.CharField(required=False, allow_blank=True, default="")
 
 
@@ -186,7 +189,8 @@ class WalkInSerializer(serializers.Serializer):
 
 class AttendanceRequestSerializer(serializers.Serializer):
     attended = serializers.ListField(
-        child=serializers.IntegerField(), help_text=_("Ids of sign-ups who came.")
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ID),
+        help_text=_("Ids of sign-ups who came."),
     )
     walk_ins = WalkInSerializer(many=True, required=False, default=list)
 

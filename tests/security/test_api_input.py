@@ -228,3 +228,17 @@ def test_the_rating_filter_takes_whole_scores_from_1_to_5(staff_a, world):
     assert staff_a.get(url(world.a, "service-uses/"), {"rating": "4.5"}).status_code == 400
     assert staff_a.get(url(world.a, "service-uses/"), {"rating": "6"}).status_code == 400
     assert staff_a.get(url(world.a, "service-uses/"), {"rating": "5"}).status_code == 200
+
+
+def test_ids_in_a_body_are_numbers_the_database_can_hold(staff_a, world):
+    # Attendance answered 500 (integer overflow) for a sign-up id beyond bigint.
+    from tests.records.test_workflows import make_activity
+
+    activity = make_activity(world.a.community, capacity=5)
+    response = staff_a.post(
+        url(world.a, f"activities/{activity.pk}/attendance/"),
+        {"attended": [2**63]},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert list(response.json()["attended"]) == ["0"]
