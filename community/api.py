@@ -16,7 +16,7 @@ from rest_framework.settings import api_settings
 
 from .models import Membership, User
 from .tenancy import method_action, tenancy_resolve
-from .validators import RECORD_UPLOAD_EXTENSIONS, record_upload_check
+from .validators import MAX_ID, RECORD_UPLOAD_EXTENSIONS, record_upload_check
 
 
 class JSONParser(parsers.JSONParser):
@@ -131,6 +131,14 @@ class CommunityMemberField(serializers.PrimaryKeyRelatedField):
         community = self.context["community"]
         members = Membership.objects.filter(community=community, is_active=True)
         return super().get_queryset().filter(pk__in=members.values("user_id"))
+
+
+class IdField(serializers.IntegerField):
+    """A row's id in a request body: a whole number from 1 to MAX_ID (beyond it the database
+    overflows: a 500), as community.filters.IdFilter for query strings."""
+
+    def __init__(self, **kwargs):
+        super().__init__(min_value=1, max_value=MAX_ID, **kwargs)
 
 
 class InstantField(serializers.DateTimeField):

@@ -5,7 +5,13 @@ accept only rows of the request's community (another community's id: "does not e
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from community.api import CommunityRelatedField, InstantField, ModelSerializer, RecordFileField
+from community.api import (
+    CommunityRelatedField,
+    IdField,
+    InstantField,
+    ModelSerializer,
+    RecordFileField,
+)
 from community.models import (
     Activity,
     ActivitySignup,
@@ -31,7 +37,6 @@ from community.models import (
     VolunteerHours,
     VolunteerTeam,
 )
-from community.validators import MAX_ID
 from residents.identifiers import phone_mask
 
 from . import forms, selectors
@@ -111,9 +116,7 @@ class AgendaTopicSerializer(ModelSerializer):
 
 
 class WorkOrderRequestSerializer(serializers.Serializer):
-    category = serializers.IntegerField(
-        min_value=1, max_value=MAX_ID, help_text=_("A work-order category of the community.")
-    )
+    category = IdField(help_text=_("A work-order category of the community."))
     description = serializers.CharField(required=False, allow_blank=True, default="")
 
 
@@ -189,7 +192,7 @@ class WalkInSerializer(serializers.Serializer):
 
 class AttendanceRequestSerializer(serializers.Serializer):
     attended = serializers.ListField(
-        child=serializers.IntegerField(min_value=1, max_value=MAX_ID),
+        child=IdField(),
         help_text=_("Ids of sign-ups who came."),
     )
     walk_ins = WalkInSerializer(many=True, required=False, default=list)

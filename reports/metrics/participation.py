@@ -44,9 +44,15 @@ PARAMETRISED_LABELS = {
     "disclosure.awareness_rate[question": _("Resident awareness rate, question {}"),
     "survey.satisfaction_rate[question": _("Survey satisfaction rate, question {}"),
 }
+
+
+def _kind_label(code: str) -> str:
+    return Disclosure.Kind(code).label
+
+
 ARGUMENT_LABELS = {
-    "disclosure.count[kind": lambda code: Disclosure.Kind(code).label,
-    "disclosure.channel_coverage_rate[kind": lambda code: Disclosure.Kind(code).label,
+    "disclosure.count[kind": _kind_label,
+    "disclosure.channel_coverage_rate[kind": _kind_label,
 }
 
 # The channels of a disclosure (a JSON list of codes), one row each, as `ch.value`.
