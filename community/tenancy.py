@@ -14,6 +14,7 @@ from django.http import Http404
 
 from . import permissions
 from .models import Community, Membership, User
+from .rows import columns, instances
 
 
 @dataclass(frozen=True)
@@ -30,28 +31,25 @@ def tenancy_resolve(*, user: User, slug: str) -> Tenancy:
 
     Raises Http404 when the community does not exist or the user holds no active membership in it.
 
-    The query is a constant statement (a raw query still gets the ORM's conversions of the
+    The query is a constant statement (community.rows, with the ORM's conversions of the
     community's columns): compiling the same filter for every request cost 1 ms of an API list
     page's 11 (bench/api.py).
     """
     if not user.is_authenticated:
         raise Http404
-    rows = list(Community.objects.raw(_memberships_sql(), [user.pk, slug]))
+    rows = instances(Community, _memberships_sql(), [user.pk, slug])
     if not rows:
         raise Http404
-    roles = frozenset(row.membership_role for row in rows)
-    community = rows[0]
-    del community.membership_role
-    return Tenancy(community=community, roles=roles)
+    return Tenancy(community=rows[0][0], roles=frozenset(role for _, (role,) in rows))
 
 
 @cache
 def _memberships_sql() -> str:
     """One row per active membership of a user (%s) in the community of a slug (%s): the
-    community's columns and the role as `membership_role`."""
+    community's columns, then the role."""
     m, c = Membership._meta, Community._meta
     return (
-        f"SELECT c.*, m.{m.get_field('role').column} AS membership_role"  # noqa: S608 (names)
+        f"SELECT {columns(Community, 'c')}, m.{m.get_field('role').column}"  # noqa: S608 (names)
         f" FROM {m.db_table} m JOIN {c.db_table} c ON c.{c.pk.column} = m.community_id"
         f" WHERE m.user_id = %s AND m.{m.get_field('is_active').column}"
         f" AND c.{c.get_field('slug').column} = %s"
