@@ -64,16 +64,22 @@ def test_compute_is_an_idempotent_upsert(march):
     first = stored(march.community, "2015", "tickets.closure_rate").computed_at
     t = at(2015, 3, 3, 9)
     march.ticket(t, ("accepted", t + H), ("resolved", t + 2 * H))  # a correction of the records
+    march.ticket(t, category="lift")  # and a category the first run did not see
+    # The second run finds its as_of stored (the COPY refused): it updates the rows whose
+    # figures changed and inserts the two of the new category.
     metrics_compute(community=march.community, period="2015", as_of=AS_OF)
-    assert MetricValue.objects.count() == rows
+    assert MetricValue.objects.count() == rows + 2
+    rows += 2
+    lift = stored(march.community, "2015", "tickets.closure_rate[category=lift]")
+    assert (lift.numerator, lift.denominator, lift.computed_at > first) == (0, 1, True)
     closure = stored(march.community, "2015", "tickets.closure_rate")
-    assert (closure.value, closure.computed_at > first) == (pytest.approx(2 / 3), True)
+    assert (closure.value, closure.computed_at > first) == (pytest.approx(2 / 4), True)
     # A figure the correction did not change is not written again.
     unchanged = stored(march.community, "2015", "tickets.ineligible_count")
     assert (unchanged.value, unchanged.computed_at) == (1, first)
     # Another as_of is another set of rows; the selector reads the newest.
     metrics_compute(community=march.community, period="2015", as_of=at(2015, 3, 2, 3))
-    assert MetricValue.objects.count() == 2 * rows
+    assert MetricValue.objects.count() == 2 * rows - 2  # before the lift ticket was submitted
     latest = metric_values_latest(community=march.community, periods=["2015", "2014"])
     assert set(latest) == {"2015"}
     assert latest["2015"]["tickets.closure_rate"].as_of == AS_OF
@@ -112,10 +118,10 @@ def test_a_few_queries_whatever_the_number_of_tickets(desk, django_assert_max_nu
     for n in range(60):
         desk.ticket(t, ("accepted", t + H), ("resolved", t + (n + 2) * H), ("rate", t + 90 * H, 4))
     # Two savepoints and their releases, SET jit, SET work_mem, the statement, households,
-    # category codes, the temporary table and the upsert from it (the COPY between them goes
+    # category codes, the lock, the COPY's savepoint and its release (the COPY goes
     # uncounted); one statement for each other dimension (environment, safety, governance,
     # participation, team) and the households of the burglary rate.
-    with django_assert_max_num_queries(17):
+    with django_assert_max_num_queries(18):
         metrics_compute(community=desk.community, period="2015", as_of=AS_OF)
 
 
@@ -203,3 +209,20 @@ def test_a_community_id_beyond_32_bits_is_stored(march):
     metrics_compute_many(targets=[Target(big, year), Target(march.community, year)], as_of=AS_OF)
     assert stored(big, "2015", "tickets.count").value == 0
     assert stored(march.community, "2015", "tickets.count").value == 2  # one of 3 rejected
+
+
+def test_a_row_the_table_refuses_raises_djangos_error_and_stores_nothing(march):
+    """Only a row already stored under the same as_of sends the store to its upsert; any other
+    refusal (here n < 0, against the table's check) is Django's IntegrityError, as from any
+    other statement, and leaves no row."""
+    from django.db import IntegrityError, transaction
+
+    from reports.metrics import Figure
+    from reports.services import _metric_values_store
+
+    year = Target(march.community, Period.parse("2015"))
+    found = {year: {"tickets.count": Figure(value=1, unit="count", n=-1)}}
+    with pytest.raises(IntegrityError) as refused, transaction.atomic():
+        _metric_values_store(found, as_of=AS_OF, computed_at=AS_OF)
+    assert "reports_metricvalue_n_check" in str(refused.value)
+    assert not MetricValue.objects.exists()
