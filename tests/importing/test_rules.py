@@ -334,3 +334,17 @@ def test_the_insert_path_of_other_databases_writes_the_same(
     )
     assert events(t)[0][:3] == ("", "submitted", utc(2024, 3, 1, 1))
     assert t.events.get(to_status="submitted").data["source"]["status"] == "已关闭"
+
+
+@pytest.mark.parametrize("size", [1, 5, 7, 64, -1])
+def test_the_copy_stream_hands_over_every_character_once(size):
+    """tickets.importing.bulk._Stream, read as psycopg2's COPY reads it (chunks of `size`
+    until an empty read), gives the lines back exactly, a chunk never longer than asked."""
+    from tickets.importing.bulk import _Stream
+
+    lines = ["1\tlift\n", "2\t电梯 \\t\n", "", "3\t\\N\n"]
+    stream, chunks = _Stream(iter(lines)), []
+    while chunk := stream.read(size):
+        chunks.append(chunk)
+    assert "".join(chunks) == "".join(lines)
+    assert all(len(c) <= size for c in chunks) if size > 0 else len(chunks) == 1

@@ -9,7 +9,6 @@ own columns and defaults, so a field added to the model later still gets its def
 - known rows: a multi-row `INSERT ... ON CONFLICT (id) DO UPDATE` of the named fields.
 """
 
-import io
 import json
 
 from django.db import connection, models
@@ -80,6 +79,31 @@ def _values(rows, fields, defaults, encoders):
         ]
 
 
+_CHUNK = 65_536  # characters a read
+
+
+class _Stream:
+    """A text file whose read() encodes rows on demand, for COPY: PostgreSQL's backend parses
+    and inserts one chunk while this process encodes the next, on the other core (encoding a
+    whole batch first left each waiting for the other; bench/imports.py)."""
+
+    def __init__(self, lines):
+        self._lines = lines
+        self._rest = ""
+
+    def read(self, size: int = -1) -> str:
+        parts, n = [self._rest], len(self._rest)
+        for line in self._lines:
+            parts.append(line)
+            n += len(line)
+            if 0 <= size <= n:
+                break
+        text = "".join(parts)
+        cut = len(text) if size < 0 else size
+        self._rest = text[cut:]
+        return text[:cut]
+
+
 def insert_rows(model: type[models.Model], rows: list[dict]) -> list[int]:
     """Insert `rows` (dicts of field attname -> Python value; missing fields take the field's
     default, `created_at`/`updated_at` now) into `model`'s table. Returns the new ids, in the
@@ -98,13 +122,14 @@ def insert_rows(model: type[models.Model], rows: list[dict]) -> list[int]:
             fields, defaults = _columns(model, with_pk=True)
             encoders = [_copy_encoder(f) for f in fields]
             rows = [{**row, "id": i} for row, i in zip(rows, ids, strict=True)]
-            buffer = io.StringIO()
-            for values in _values(rows, fields, defaults, encoders):
-                buffer.write("\t".join(values))
-                buffer.write("\n")
-            buffer.seek(0)
+            lines = (
+                "\t".join(values) + "\n" for values in _values(rows, fields, defaults, encoders)
+            )
             columns = ", ".join(quote(f.column) for f in fields)
-            cursor.cursor.copy_expert(f"COPY {quote(table)} ({columns}) FROM STDIN", buffer)
+            with connection.wrap_database_errors:
+                cursor.cursor.copy_expert(
+                    f"COPY {quote(table)} ({columns}) FROM STDIN", _Stream(lines), size=_CHUNK
+                )
         return ids
     fields, defaults = _columns(model, with_pk=False)
     values = _values(rows, fields, defaults, [_param_encoder(f) for f in fields])
