@@ -188,10 +188,9 @@ def history() -> str:
         created_at=instant
     )
     # The demo's records begin on 1 January last year: the year before it has no data.
-    Community.objects.filter(pk__in=[c.pk for c in communities]).update(
-        records_since=datetime.date(since.year + 1, 1, 1)
-    )
+    records_since = datetime.date(since.year + 1, 1, 1)
+    Community.objects.filter(pk__in=[c.pk for c in communities]).update(records_since=records_since)
     return (
         f"{households:,} households, {memberships:,} memberships and {compounds:,} compounds "
-        f"dated from {since}"
+        f"registered since {since}, a year before the records begin ({records_since})"
     )

@@ -73,3 +73,17 @@ def test_one_term_one_translation():
         if len(found) > 1
     ]
     assert conflicts == []
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_numbers_are_grouped_by_threes_in_both_languages(language):
+    """config/formats: Django's zh_Hans groups no digits, so n read 2044 beside a value of
+    3,401 on the same page; every number is grouped alike."""
+    from django.contrib.humanize.templatetags.humanize import intcomma
+    from django.template import Context, Template
+    from django.utils import translation
+
+    with translation.override(language):
+        assert (intcomma(2044), intcomma(1234567)) == ("2,044", "1,234,567")
+        shown = Template('{{ v|floatformat:"g" }}').render(Context({"v": 3401.5}))
+        assert shown == "3,401.5"

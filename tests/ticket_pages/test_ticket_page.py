@@ -294,3 +294,15 @@ def test_a_resident_does_not_see_who_submitted_a_ticket_merged_into_theirs(
         (neighbour.get_full_name(), ""),
         (neighbour.get_full_name(), "我的电话13911112222"),
     ]
+
+
+def test_an_imported_ticket_is_named_by_its_source_id(world, drive, page_as):
+    """An imported ticket has no portal number: its page names it by the source's id, as the
+    queue does (Ticket.__str__), in the title, the breadcrumb and the heading."""
+    a = world.a
+    ticket = drive(a, C, "accepted")
+    Ticket.objects.filter(pk=ticket.pk).update(number="", source="boston311", external_id="1010")
+    page = page_as(a.users[Role.COMMITTEE_STAFF]).get(page_url(a, C, f"{ticket.pk}/")).text
+    assert re.search(r"<title>1010 · ", page)
+    assert '<li class="breadcrumb-item active" aria-current="page">1010</li>' in page
+    assert re.search(r'<p class="gz-eyebrow mb-1">[^<]* · 1010</p>', page)
