@@ -66,7 +66,9 @@ def to_date(period: Period, as_of: datetime | None, tz) -> date | None:
 
 
 class DashboardView(CommunityPageMixin, TemplateView):
-    """GET /c/<slug>/dashboard/?period=2015|2015-Q3|2015-07 (default: the current local year):
+    """GET /c/<slug>/dashboard/?period=2015|2015-Q3|2015-07 (default: the latest local year
+    with tickets, so the current one for a community at work, 2015 for one imported from 2015's
+    records; the current year without tickets):
     every figure with its n, last year's value and the change (percentage points for rates),
     twelve-month trends, links to the records behind each figure, and the as_of of the values.
     An invalid period answers 400 with the reason."""
@@ -75,10 +77,11 @@ class DashboardView(CommunityPageMixin, TemplateView):
     resource = "metrics"
 
     def get(self, request, *args, **kwargs):
+        self.months = data_months(communities=[self.community], tz=self.community.tz)
         try:
-            period = _period(request, self.community.tz)
+            period = _period(request, self.community.tz, self.months)
         except ValidationError as error:
-            current = period_default(self.community.tz)
+            current = period_default(self.community.tz, self.months)
             context = self.get_context_data(error=error.messages[0], period=current)
             return self.render_to_response(context, status=400)
         dashboard = dashboard_data(tenancy=self.tenancy, period=period)
@@ -99,7 +102,7 @@ class DashboardView(CommunityPageMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["choices"] = period_choices(
-            months=data_months(communities=[self.community], tz=self.community.tz),
+            months=self.months,
             current=kwargs["period"],
             tz=self.community.tz,
         )

@@ -99,14 +99,21 @@ def test_periods_and_trends(world, desk, page_as):
     assert 'id="period-error">period: ' in response.content.decode()
 
 
-def test_the_default_period_is_the_current_local_year(world, desk, page_as):
-    page = (
-        page_as(world.a.users["evaluator"])
-        .get(f"/c/{desk.community.slug}/dashboard/")
-        .content.decode()
-    )
-    year = dt.datetime.now(desk.community.tz).year
-    assert f'<option value="{year}" selected>' in page
+def test_the_default_period_is_the_latest_local_year_with_tickets(world, desk, page_as):
+    """The current local year without tickets or with this year's; an imported community
+    whose tickets end in 2015 opens on 2015, not on an empty year."""
+
+    def selected() -> str:
+        page = page_as(world.a.users["evaluator"]).get(f"/c/{desk.community.slug}/dashboard/")
+        return re.search(r'<option value="(\d{4})" selected>', page.content.decode())[1]
+
+    now = dt.datetime.now(desk.community.tz)
+    assert selected() == str(now.year)
+    # 31 December 2015, 23:30 in Shanghai (15:30 UTC): that local year, not the UTC one.
+    desk.ticket(dt.datetime(2015, 12, 31, 23, 30, tzinfo=desk.community.tz))
+    assert selected() == "2015"
+    desk.ticket(now - dt.timedelta(minutes=5))
+    assert selected() == str(now.year)
 
 
 def test_recompute_button_for_staff_only(world, desk, page_as):
