@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from .models import Community, Compound, Membership, Organisation, User
 
@@ -148,7 +149,10 @@ def seed() -> str:
                 defaults={"organisation": organisation},
             )
     _user(ADMIN_USERNAME, "平台管理员", is_staff=True, is_superuser=True)
-    return f"{len(communities)} communities, {len(ACCOUNTS) + 1} accounts"
+    return gettext("%(communities)d communities, %(accounts)d accounts") % {
+        "communities": len(communities),
+        "accounts": len(ACCOUNTS) + 1,
+    }
 
 
 def _org(kind: str, name: str) -> Organisation:
@@ -190,7 +194,13 @@ def history() -> str:
     # The demo's records begin on 1 January last year: the year before it has no data.
     records_since = datetime.date(since.year + 1, 1, 1)
     Community.objects.filter(pk__in=[c.pk for c in communities]).update(records_since=records_since)
-    return (
-        f"{households:,} households, {memberships:,} memberships and {compounds:,} compounds "
-        f"registered since {since}, a year before the records begin ({records_since})"
-    )
+    return gettext(
+        "%(households)s households, %(memberships)s memberships and %(compounds)s compounds"
+        " registered since %(since)s, a year before the records begin (%(records_since)s)"
+    ) % {
+        "households": f"{households:,}",
+        "memberships": f"{memberships:,}",
+        "compounds": f"{compounds:,}",
+        "since": since,
+        "records_since": records_since,
+    }

@@ -12,6 +12,7 @@ import random
 from datetime import date, datetime, time, timedelta
 
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from community.models import Community
 from residents.models import Household
@@ -169,4 +170,4 @@ def seed_demo() -> str:
     for community in demo_communities():
         if not Dispute.objects.filter(community=community).exists():
             total += seed(community, random.Random(f"disputes-{community.slug}")).get("dispute", 0)
-    return f"{total:,} disputes"
+    return gettext("%(n)s disputes") % {"n": f"{total:,}"}

@@ -17,7 +17,9 @@ import random
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
+from django.apps import apps
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from community.models import Community, Compound
 from residents.models import Building, Household
@@ -112,7 +114,11 @@ def seed_demo() -> str:
             continue
         for name, n in seed(community, random.Random(f"ops-{community.slug}")).items():
             total[name] = total.get(name, 0) + n
-    return ", ".join(f"{n:,} {name}" for name, n in total.items()) or "already there"
+    return ", ".join(
+        gettext("%(n)s %(what)s")
+        % {"n": f"{n:,}", "what": apps.get_model("property_ops", name)._meta.verbose_name_plural}
+        for name, n in total.items()
+    ) or gettext("already there")
 
 
 class _Builder:

@@ -2,6 +2,7 @@
 so the annual review of last year is there to open right after `seed_demo`."""
 
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from community.demo import demo_communities
 
@@ -25,6 +26,6 @@ def seed_demo() -> str:
             periods += [f"{year}-{m:02d}" for m in range(1, 13)]
             targets += [Target(community, Period.parse(p)) for p in periods]
     if not targets:
-        return "figures already computed"
+        return gettext("figures already computed")
     metrics_compute_many(targets=targets, as_of=now)
-    return f"{len(targets)} community-periods computed"
+    return gettext("%(n)d community-periods computed") % {"n": len(targets)}

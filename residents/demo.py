@@ -11,6 +11,8 @@ import random
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.utils.translation import gettext
+
 from community.demo import ACCOUNTS, demo_communities
 from community.models import Community, Compound, Membership, User
 
@@ -71,7 +73,10 @@ def seed() -> str:
     counts = [_seed_community(community) for community in demo_communities()]
     households = sum(h for h, _ in counts)
     residents = sum(r for _, r in counts)
-    return f"{households:,} households, {residents:,} residents"
+    return gettext("%(households)s households, %(residents)s residents") % {
+        "households": f"{households:,}",
+        "residents": f"{residents:,}",
+    }
 
 
 def _seed_community(community: Community) -> tuple[int, int]:

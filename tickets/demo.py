@@ -18,6 +18,7 @@ from typing import NamedTuple
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from community.models import Community, Membership, User
 from residents.models import Resident
@@ -332,7 +333,7 @@ def seed(
     with transaction.atomic():
         categories = _categories(community)
         if Ticket.objects.filter(community=community).exists():
-            return f"{community.slug}: tickets exist already"
+            return gettext("%(community)s: tickets exist already") % {"community": community.slug}
         people = _People.of(community)
         if households is None:
             households = max(len({r.household_id for r in people.residents}), 100)
@@ -340,10 +341,14 @@ def seed(
         _write(community, lives)
     work_orders = sum(1 for life in lives if life.ticket.kind == WO)
     events = sum(len(life.events) for life in lives)
-    return (
-        f"{community.slug}: {work_orders:,} work orders, {len(lives) - work_orders:,} "
-        f"complaints, {events:,} events"
-    )
+    return gettext(
+        "%(community)s: %(work_orders)s work orders, %(complaints)s complaints, %(events)s events"
+    ) % {
+        "community": community.slug,
+        "work_orders": f"{work_orders:,}",
+        "complaints": f"{len(lives) - work_orders:,}",
+        "events": f"{events:,}",
+    }
 
 
 def _categories(community: Community) -> dict[str, Category]:

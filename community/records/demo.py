@@ -19,6 +19,7 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy
 
 from community.models import (
     Activity,
@@ -150,15 +151,37 @@ TRAININGS = [
 ]
 
 
+# What the summary counts (_Builder.count), as it names them.
+COUNTED = {
+    "meetings": gettext_lazy("joint meetings"),
+    "agenda topics": gettext_lazy("agenda topics"),
+    "opinions": gettext_lazy("opinions"),
+    "activities": gettext_lazy("activities"),
+    "participations": gettext_lazy("participations"),
+    "volunteer-hour rows": gettext_lazy("volunteer-hour rows"),
+    "disclosures": gettext_lazy("disclosures"),
+    "survey responses": gettext_lazy("survey responses"),
+    "drills": gettext_lazy("drills"),
+    "incidents": gettext_lazy("incidents"),
+    "trainings": gettext_lazy("trainings"),
+}
+
+
 def seed(community: Community, rng: random.Random, *, now: datetime.datetime | None = None) -> str:
     """Create the demo records of `community` (module docstring); a one-line summary."""
     now = now or timezone.now()
     with transaction.atomic():
         if Meeting.objects.filter(community=community).exists():
-            return f"{community.slug}: community records exist already"
+            return gettext("%(community)s: community records exist already") % {
+                "community": community.slug
+            }
         builder = _Builder(community, rng, now)
         counts = builder.build()
-    return f"{community.slug}: " + ", ".join(f"{n:,} {what}" for what, n in counts.items())
+    counted = ", ".join(
+        gettext("%(n)s %(what)s") % {"n": f"{n:,}", "what": COUNTED[what]}
+        for what, n in counts.items()
+    )
+    return gettext("%(community)s: %(counted)s") % {"community": community.slug, "counted": counted}
 
 
 class _Builder:

@@ -139,7 +139,15 @@ def test_it_says_how_to_log_in(seeded):
     assert f"所有演示账号的密码：{PASSWORD}" in seeded
     assert "  admin      平台管理员（Django 管理后台在 /admin/）" in seeded
     assert "platform operator" not in seeded and "Communities" not in seeded
-    assert "residents.demo.seed: 2,556 households" in seeded
+    assert "residents.demo.seed: 2,556 户，" in seeded
+    # Every generator's summary is in the site's language too (community slugs aside).
+    summaries = [
+        line.split(": ", 1)[1] for line in seeded.splitlines() if ".demo." in line.split(": ", 1)[0]
+    ]
+    assert len(summaries) == 8
+    for summary in summaries:
+        words = re.findall(r"[A-Za-z]{3,}", re.sub(r"xingfuli|hepingyuan", "", summary))
+        assert words == [], summary
 
 
 def test_the_url_has_the_port_run_sh_serves_on(seeded, monkeypatch):

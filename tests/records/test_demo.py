@@ -30,7 +30,7 @@ def test_seed_fills_last_year_and_this_year_to_date(world):
         household = factories.HouseholdFactory(unit=world.a.unit, room=f"{1000 + n}")
         factories.ResidentFactory(household=household, name=f"居民{n}")
     summary = demo.seed(community, random.Random(7), now=NOW)
-    assert summary.startswith("a-community: ")
+    assert summary.startswith("a-community：联席会议 ")
     start = datetime.datetime(2025, 1, 1, tzinfo=community.tz)
     for model, field in [
         (Meeting, "held_at"),
@@ -82,10 +82,7 @@ def test_seed_fills_last_year_and_this_year_to_date(world):
     assert Training.objects.filter(community=community).count() >= 8
     assert "第1季度物业费收支" in "".join(disclosures.values_list("title", flat=True))
     # A second run adds nothing.
-    assert (
-        demo.seed(community, random.Random(7), now=NOW)
-        == "a-community: community records exist already"
-    )
+    assert demo.seed(community, random.Random(7), now=NOW) == "a-community：社区记录已存在"
     assert Meeting.objects.filter(community=community).count() == meetings.count()
 
 

@@ -29,8 +29,8 @@ def test_seed_is_deterministic_and_idempotent(world):
         "rating",
     ]
     assert list(a.values_list(*shape)) == list(b.values_list(*shape))
-    assert again == "a-community: tickets exist already"
-    assert a.count() > 500 and summary.startswith("a-community: ")
+    assert again == "a-community：诉求已存在"
+    assert a.count() > 500 and summary.startswith("a-community：工单 ")
     assert Category.objects.filter(community=world.a.community).count() == len(demo.CATEGORIES)
     # Last calendar year and this year to date, nothing after `now`.
     first, last = a.first().submitted_at.astimezone(SH), a.last().submitted_at.astimezone(SH)
