@@ -9,6 +9,7 @@ from django.utils import timezone
 from psycopg2.errors import UniqueViolation
 
 from community.models import Community
+from tickets.importing.bulk import COPY_ESCAPES
 
 from .metrics import Figure, Target, figures_compute
 from .models import MetricValue
@@ -146,7 +147,7 @@ def _copy_rows(
     def text(value: str) -> str:
         escaped = texts.get(value)
         if escaped is None:
-            escaped = texts[value] = value.translate(_COPY_ESCAPES)
+            escaped = texts[value] = value.translate(COPY_ESCAPES)
         return escaped
 
     now = computed_at.isoformat()
@@ -168,9 +169,7 @@ def _copy_rows(
     return io.StringIO("".join(lines))
 
 
-# COPY's text format: backslash escapes, \N for NULL.
-_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
-_NULL = "\\N"
+_NULL = "\\N"  # COPY's text format
 
 
 def metrics_recompute_request(*, community: Community, period: Period | str) -> datetime:
