@@ -1,7 +1,7 @@
 """Writes of the reports app: computing and storing metric values (DESIGN.md, Data flow 3)."""
 
-import io
 import json
+from collections.abc import Iterator
 from datetime import datetime
 
 from django.db import IntegrityError, connection, transaction
@@ -9,7 +9,7 @@ from django.utils import timezone
 from psycopg2.errors import UniqueViolation
 
 from community.models import Community
-from tickets.importing.bulk import COPY_ESCAPES
+from tickets.importing.bulk import COPY_CHUNK, COPY_ESCAPES, CopyStream
 
 from .metrics import Figure, Target, figures_compute
 from .models import MetricValue
@@ -48,11 +48,11 @@ def metrics_compute_many(
 
 _FIGURE_FIELDS = ("value", "numerator", "denominator", "n", "excluded", "unit")
 # PostgreSQL: the rows of a new as_of (every nightly run: as_of = now) are COPYed straight into
-# the table. When some already exist (a retry, the dashboard's button at the same instant), the
-# unique constraint refuses that COPY; the rows are then COPYed into a temporary table and
-# upserted with ON CONFLICT, which leaves rows stored with the same figures untouched (an
-# UPDATE that changes nothing still writes each row).
-# Both paths find existing rows through the unique index, one probe a row, whatever the
+# the table, encoded as PostgreSQL reads them. When some already exist (a retry, the
+# dashboard's button at the same instant), the primary key refuses that COPY; the rows are
+# then COPYed into a temporary table and upserted with ON CONFLICT, which leaves rows stored
+# with the same figures untouched (an UPDATE that changes nothing still writes each row).
+# Both paths find existing rows through the primary key, one probe a row, whatever the
 # planner's statistics say. An INSERT ... WHERE NOT EXISTS joining the table, as this store was
 # first written, ran for minutes on a table analyzed while empty: planned as a nested loop
 # over a sequential scan of the table it was filling (bench/metrics.py).
@@ -63,13 +63,16 @@ _COLUMNS = (
     "community_id, period, key, value, numerator, denominator, n, excluded, unit, as_of,"
     " computed_at, created_at, updated_at"
 )
-# pg_advisory_xact_lock(int, int): the community's bigint id hashed into the second key (two
-# communities sharing a hash only wait for each other), taken in the order of the keys.
-_LOCK = (
-    "SELECT pg_advisory_xact_lock(%(namespace)s, k)"
-    " FROM (SELECT DISTINCT hashint8(c) AS k FROM unnest(%(communities)s::bigint[]) c) keys"
-    " ORDER BY k"
-)
+# The communities locked FOR KEY SHARE, as a foreign-key trigger would lock each (none can be
+# deleted or change id before the commit: the table has no foreign-key constraint, see
+# MetricValue.community), then pg_advisory_xact_lock(int, int) of each, its bigint id hashed
+# into the second key (two communities sharing a hash only wait for each other), taken in the
+# order of the keys (volatile functions are evaluated after the sort). Returns the ids found.
+_LOCK = """
+SELECT c.id, pg_advisory_xact_lock(%(namespace)s, hashint8(c.id))
+FROM (SELECT id FROM {communities} WHERE id = ANY(%(communities)s::bigint[]) FOR KEY SHARE) c
+ORDER BY hashint8(c.id), c.id
+"""
 _LOCK_NAMESPACE = 7_301  # this lock's own first key
 _ROWS_TABLE = """
 CREATE TEMPORARY TABLE metricvalue_rows AS
@@ -92,8 +95,14 @@ def _metric_values_store(
     found: dict[Target, dict[str, Figure]], *, as_of: datetime, computed_at: datetime
 ) -> None:
     """Upsert one MetricValue per (target, key), keyed by (community, period, as_of, key).
-    Runs inside the caller's transaction."""
+    Runs inside the caller's transaction. Raises IntegrityError when a target's community does
+    not exist (the check of a foreign key, made once per community)."""
+    communities = sorted({target.community.pk for target in found})
     if connection.vendor != "postgresql":
+        _communities_check(
+            communities,
+            set(Community.objects.filter(pk__in=communities).values_list("pk", flat=True)),
+        )
         MetricValue.objects.bulk_create(
             [
                 MetricValue(
@@ -116,32 +125,50 @@ def _metric_values_store(
     if not any(found.values()):
         return
     table = MetricValue._meta.db_table
-    rows = _copy_rows(found, as_of=as_of, computed_at=computed_at)
+
+    def rows() -> CopyStream:  # encoded as COPY reads them, while PostgreSQL inserts
+        return CopyStream(_copy_lines(found, as_of=as_of, computed_at=computed_at))
+
     with connection.cursor() as cursor:
-        communities = sorted({target.community.pk for target in found})
-        cursor.execute(_LOCK, {"namespace": _LOCK_NAMESPACE, "communities": communities})
+        cursor.execute(
+            _LOCK.format(communities=Community._meta.db_table),
+            {"namespace": _LOCK_NAMESPACE, "communities": communities},
+        )
+        _communities_check(communities, {pk for pk, _ in cursor.fetchall()})
         try:
             # A savepoint: the refused COPY leaves nothing behind. The raw cursor's errors
             # become Django's (IntegrityError, DataError), as every other statement's.
             with transaction.atomic(), connection.wrap_database_errors:
-                cursor.cursor.copy_expert(f"COPY {table} ({_COLUMNS}) FROM STDIN", rows)
+                cursor.cursor.copy_expert(
+                    f"COPY {table} ({_COLUMNS}) FROM STDIN", rows(), size=COPY_CHUNK
+                )
             return
         except IntegrityError as exc:
             if not isinstance(exc.__cause__, UniqueViolation):
                 raise
-            rows.seek(0)  # some row of this as_of is stored: upsert them all
+        # Some row of this as_of is stored: upsert them all.
         cursor.execute(_ROWS_TABLE.format(columns=_COLUMNS, table=table))
         with connection.wrap_database_errors:
-            cursor.cursor.copy_expert(f"COPY metricvalue_rows ({_COLUMNS}) FROM STDIN", rows)
+            cursor.cursor.copy_expert(
+                f"COPY metricvalue_rows ({_COLUMNS}) FROM STDIN", rows(), size=COPY_CHUNK
+            )
         cursor.execute(
             f"{_UPSERT.format(table=table, columns=_COLUMNS)}; DROP TABLE metricvalue_rows"
         )
 
 
-def _copy_rows(
+def _communities_check(wanted: list[int], found: set[int]) -> None:
+    missing = [pk for pk in wanted if pk not in found]
+    if missing:
+        raise IntegrityError(
+            f"{MetricValue._meta.db_table}.community_id: no community with id {missing}"
+        )
+
+
+def _copy_lines(
     found: dict[Target, dict[str, Figure]], *, as_of: datetime, computed_at: datetime
-) -> io.StringIO:
-    """The figures as COPY text rows, in the columns of _COLUMNS."""
+) -> Iterator[str]:
+    """The figures as COPY text lines, in the columns of _COLUMNS."""
     texts: dict[str, str] = {}  # keys, units and excluded repeat: each is escaped once
 
     def text(value: str) -> str:
@@ -152,12 +179,11 @@ def _copy_rows(
 
     now = computed_at.isoformat()
     instants = f"\t{as_of.isoformat()}\t{now}\t{now}\t{now}\n"
-    lines = []
     for target, figures in found.items():
         head = f"{target.community.pk}\t{text(target.period.key)}\t"
         for key, f in figures.items():
             value, numerator, denominator, n = f.value, f.numerator, f.denominator, f.n
-            lines.append(
+            yield (
                 f"{head}{text(key)}"
                 f"\t{_NULL if value is None else repr(float(value))}"
                 f"\t{_NULL if numerator is None else repr(float(numerator))}"
@@ -166,7 +192,6 @@ def _copy_rows(
                 f"\t{text(json.dumps(f.excluded)) if f.excluded else '{}'}\t{text(f.unit)}"
                 f"{instants}"
             )
-    return io.StringIO("".join(lines))
 
 
 _NULL = "\\N"  # COPY's text format

@@ -338,12 +338,12 @@ def test_the_insert_path_of_other_databases_writes_the_same(
 
 @pytest.mark.parametrize("size", [1, 5, 7, 64, -1])
 def test_the_copy_stream_hands_over_every_character_once(size):
-    """tickets.importing.bulk._Stream, read as psycopg2's COPY reads it (chunks of `size`
+    """tickets.importing.bulk.CopyStream, read as psycopg2's COPY reads it (chunks of `size`
     until an empty read), gives the lines back exactly, a chunk never longer than asked."""
-    from tickets.importing.bulk import _Stream
+    from tickets.importing.bulk import CopyStream
 
     lines = ["1\tlift\n", "2\t电梯 \\t\n", "", "3\t\\N\n"]
-    stream, chunks = _Stream(iter(lines)), []
+    stream, chunks = CopyStream(iter(lines)), []
     while chunk := stream.read(size):
         chunks.append(chunk)
     assert "".join(chunks) == "".join(lines)

@@ -226,3 +226,49 @@ def test_a_row_the_table_refuses_raises_djangos_error_and_stores_nothing(march):
         _metric_values_store(found, as_of=AS_OF, computed_at=AS_OF)
     assert "reports_metricvalue_n_check" in str(refused.value)
     assert not MetricValue.objects.exists()
+
+
+def test_a_community_that_does_not_exist_is_refused_and_nothing_is_stored(march):
+    """The table has no foreign-key constraint; the store makes its check, once per community,
+    and raises the IntegrityError the constraint would have raised."""
+    from django.db import IntegrityError, transaction
+
+    ghost = factories.CommunityFactory.build(id=987_654_321)
+    year = Period.parse("2015")
+    with pytest.raises(IntegrityError) as refused, transaction.atomic():
+        metrics_compute_many(targets=[Target(march.community, year), Target(ghost, year)])
+    assert "no community with id [987654321]" in str(refused.value)
+    assert not MetricValue.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_store_locks_its_communities_as_a_foreign_key_would(desk):
+    """Until the store commits, another session can rename the community (no key change) but
+    can neither change its id nor delete it: the FOR KEY SHARE lock a foreign-key check takes."""
+    import psycopg2
+    from django.db import connection, transaction
+
+    community = desk.community
+    other = psycopg2.connect(**connection.get_connection_params())
+    try:
+        with transaction.atomic():
+            metrics_compute(community=community, period="2015", as_of=AS_OF)
+            with other.cursor() as cursor:
+                cursor.execute("SET lock_timeout = '300ms'")
+                cursor.execute(
+                    "UPDATE community_community SET name = 'renamed' WHERE id = %s", [community.pk]
+                )
+                other.commit()
+                for statement in (
+                    "UPDATE community_community SET id = id + 1000000 WHERE id = %s",
+                    "DELETE FROM community_community WHERE id = %s",
+                ):
+                    with pytest.raises(psycopg2.errors.LockNotAvailable):
+                        cursor.execute(statement, [community.pk])
+                    other.rollback()
+                    cursor.execute("SET lock_timeout = '300ms'")
+    finally:
+        other.close()
+    community.refresh_from_db()
+    assert community.name == "renamed"
+    assert MetricValue.objects.filter(community=community, period="2015").count() > 20

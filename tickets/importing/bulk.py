@@ -79,10 +79,10 @@ def _values(rows, fields, defaults, encoders):
         ]
 
 
-_CHUNK = 65_536  # characters a read
+COPY_CHUNK = 65_536  # characters a read
 
 
-class _Stream:
+class CopyStream:
     """A text file whose read() encodes rows on demand, for COPY: PostgreSQL's backend parses
     and inserts one chunk while this process encodes the next, on the other core (encoding a
     whole batch first left each waiting for the other; bench/imports.py)."""
@@ -128,7 +128,9 @@ def insert_rows(model: type[models.Model], rows: list[dict]) -> list[int]:
             columns = ", ".join(quote(f.column) for f in fields)
             with connection.wrap_database_errors:
                 cursor.cursor.copy_expert(
-                    f"COPY {quote(table)} ({columns}) FROM STDIN", _Stream(lines), size=_CHUNK
+                    f"COPY {quote(table)} ({columns}) FROM STDIN",
+                    CopyStream(lines),
+                    size=COPY_CHUNK,
                 )
         return ids
     fields, defaults = _columns(model, with_pk=False)
