@@ -11,7 +11,7 @@ from psycopg2.errors import UniqueViolation
 from community.models import Community
 from tickets.importing.bulk import COPY_CHUNK, COPY_ESCAPES, CopyStream
 
-from .metrics import Figure, Target, figures_compute
+from .metrics import Figure, Figures, Target, figures_iterate
 from .models import MetricValue
 from .periods import Period
 
@@ -39,11 +39,15 @@ def metrics_compute_many(
     """Compute and store the figures of many (community, period) targets with one set of
     queries per dimension. Idempotent: a second run with the same as_of overwrites the rows
     whose figures changed (on PostgreSQL the others, computed_at included, are left as they
-    are: identical recomputations write nothing)."""
+    are: identical recomputations write nothing).
+
+    Returns {target: {key: Figure}}. Raises IntegrityError when a target's community does not
+    exist (the check of a foreign key, made once per community: MetricValue.community).
+    """
     as_of = as_of or timezone.now()
-    found = figures_compute(targets=targets, as_of=as_of)
-    _metric_values_store(found, as_of=as_of, computed_at=timezone.now())
-    return found
+    _communities_lock(sorted({target.community.pk for target in targets}))
+    figures = figures_iterate(targets=targets, as_of=as_of)  # every query runs here
+    return _metric_values_store(figures, as_of=as_of, computed_at=timezone.now())
 
 
 _FIGURE_FIELDS = ("value", "numerator", "denominator", "n", "excluded", "unit")
@@ -59,9 +63,11 @@ _FIGURE_FIELDS = ("value", "numerator", "denominator", "n", "excluded", "unit")
 # Measured on 369,600 rows: COPY 1.9 s against 4.8 s for one array literal per column.
 # The advisory locks (_LOCK) keep two stores of one community from inserting the same row at
 # once.
+# created_at and updated_at are left to their database default (Now(): the statement's time):
+# 0.3 s less of COPY for a run's 369,600 rows (two instants parsed per row).
 _COLUMNS = (
     "community_id, period, key, value, numerator, denominator, n, excluded, unit, as_of,"
-    " computed_at, created_at, updated_at"
+    " computed_at"
 )
 # The communities locked FOR KEY SHARE, as a foreign-key trigger would lock each (none can be
 # deleted or change id before the commit: the table has no foreign-key constraint, see
@@ -83,7 +89,7 @@ INSERT INTO {table} ({columns}) SELECT {columns} FROM metricvalue_rows
 ON CONFLICT (community_id, period, as_of, key) DO UPDATE SET
   value = EXCLUDED.value, numerator = EXCLUDED.numerator, denominator = EXCLUDED.denominator,
   n = EXCLUDED.n, excluded = EXCLUDED.excluded, unit = EXCLUDED.unit,
-  computed_at = EXCLUDED.computed_at, updated_at = EXCLUDED.updated_at
+  computed_at = EXCLUDED.computed_at, updated_at = statement_timestamp()
 WHERE ({table}.value, {table}.numerator, {table}.denominator, {table}.n, {table}.excluded,
        {table}.unit)
   IS DISTINCT FROM (EXCLUDED.value, EXCLUDED.numerator, EXCLUDED.denominator, EXCLUDED.n,
@@ -91,18 +97,36 @@ WHERE ({table}.value, {table}.numerator, {table}.denominator, {table}.n, {table}
 """
 
 
-def _metric_values_store(
-    found: dict[Target, dict[str, Figure]], *, as_of: datetime, computed_at: datetime
-) -> None:
-    """Upsert one MetricValue per (target, key), keyed by (community, period, as_of, key).
-    Runs inside the caller's transaction. Raises IntegrityError when a target's community does
-    not exist (the check of a foreign key, made once per community)."""
-    communities = sorted({target.community.pk for target in found})
-    if connection.vendor != "postgresql":
-        _communities_check(
-            communities,
-            set(Community.objects.filter(pk__in=communities).values_list("pk", flat=True)),
+def _communities_lock(communities: list[int]) -> None:
+    """Lock the communities for the store (_LOCK) and raise IntegrityError for an id that is
+    not there. Other databases than PostgreSQL only check."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                _LOCK.format(communities=Community._meta.db_table),
+                {"namespace": _LOCK_NAMESPACE, "communities": communities},
+            )
+            found = {pk for pk, _ in cursor.fetchall()}
+    else:
+        found = set(Community.objects.filter(pk__in=communities).values_list("pk", flat=True))
+    missing = [pk for pk in communities if pk not in found]
+    if missing:
+        raise IntegrityError(
+            f"{MetricValue._meta.db_table}.community_id: no community with id {missing}"
         )
+
+
+def _metric_values_store(
+    figures: Figures, *, as_of: datetime, computed_at: datetime
+) -> dict[Target, dict[str, Figure]]:
+    """Upsert one MetricValue per (target, key) of `figures`, keyed by (community, period,
+    as_of, key), within the caller's transaction, once _communities_lock has locked their
+    communities. On PostgreSQL each target's figures are built as the COPY reads them (base.
+    Figures): the database inserts the rows of one target while Python builds the next.
+    Returns the figures, {target: {key: Figure}}."""
+    found: dict[Target, dict[str, Figure]] = {}
+    if connection.vendor != "postgresql":
+        found.update(figures)
         MetricValue.objects.bulk_create(
             [
                 MetricValue(
@@ -113,61 +137,53 @@ def _metric_values_store(
                     computed_at=computed_at,
                     **figure.as_dict(),
                 )
-                for target, figures in found.items()
-                for key, figure in figures.items()
+                for target, built in found.items()
+                for key, figure in built.items()
             ],
             batch_size=1000,
             update_conflicts=True,
             unique_fields=["community", "period", "as_of", "key"],
             update_fields=[*_FIGURE_FIELDS, "computed_at", "updated_at"],
         )
-        return
-    if not any(found.values()):
-        return
+        return found
+
+    def kept() -> Figures:  # the figures as the COPY reads them, kept for the caller
+        for target, built in figures:
+            found[target] = built
+            yield target, built
+
+    def rows(pairs: Figures) -> CopyStream:  # encoded as COPY reads them
+        return CopyStream(_copy_lines(pairs, as_of=as_of, computed_at=computed_at))
+
     table = MetricValue._meta.db_table
-
-    def rows() -> CopyStream:  # encoded as COPY reads them, while PostgreSQL inserts
-        return CopyStream(_copy_lines(found, as_of=as_of, computed_at=computed_at))
-
     with connection.cursor() as cursor:
-        cursor.execute(
-            _LOCK.format(communities=Community._meta.db_table),
-            {"namespace": _LOCK_NAMESPACE, "communities": communities},
-        )
-        _communities_check(communities, {pk for pk, _ in cursor.fetchall()})
         try:
             # A savepoint: the refused COPY leaves nothing behind. The raw cursor's errors
             # become Django's (IntegrityError, DataError), as every other statement's.
             with transaction.atomic(), connection.wrap_database_errors:
                 cursor.cursor.copy_expert(
-                    f"COPY {table} ({_COLUMNS}) FROM STDIN", rows(), size=COPY_CHUNK
+                    f"COPY {table} ({_COLUMNS}) FROM STDIN", rows(kept()), size=COPY_CHUNK
                 )
-            return
+            return found
         except IntegrityError as exc:
             if not isinstance(exc.__cause__, UniqueViolation):
                 raise
-        # Some row of this as_of is stored: upsert them all.
+        # Some row of this as_of is stored: upsert them all, the refused COPY's and the rest.
+        found.update(figures)
         cursor.execute(_ROWS_TABLE.format(columns=_COLUMNS, table=table))
         with connection.wrap_database_errors:
             cursor.cursor.copy_expert(
-                f"COPY metricvalue_rows ({_COLUMNS}) FROM STDIN", rows(), size=COPY_CHUNK
+                f"COPY metricvalue_rows ({_COLUMNS}) FROM STDIN",
+                rows(iter(found.items())),
+                size=COPY_CHUNK,
             )
         cursor.execute(
             f"{_UPSERT.format(table=table, columns=_COLUMNS)}; DROP TABLE metricvalue_rows"
         )
+    return found
 
 
-def _communities_check(wanted: list[int], found: set[int]) -> None:
-    missing = [pk for pk in wanted if pk not in found]
-    if missing:
-        raise IntegrityError(
-            f"{MetricValue._meta.db_table}.community_id: no community with id {missing}"
-        )
-
-
-def _copy_lines(
-    found: dict[Target, dict[str, Figure]], *, as_of: datetime, computed_at: datetime
-) -> Iterator[str]:
+def _copy_lines(figures: Figures, *, as_of: datetime, computed_at: datetime) -> Iterator[str]:
     """The figures as COPY text lines, in the columns of _COLUMNS."""
     texts: dict[str, str] = {}  # keys, units and excluded repeat: each is escaped once
 
@@ -177,11 +193,10 @@ def _copy_lines(
             escaped = texts[value] = value.translate(COPY_ESCAPES)
         return escaped
 
-    now = computed_at.isoformat()
-    instants = f"\t{as_of.isoformat()}\t{now}\t{now}\t{now}\n"
-    for target, figures in found.items():
+    instants = f"\t{as_of.isoformat()}\t{computed_at.isoformat()}\n"
+    for target, built in figures:
         head = f"{target.community.pk}\t{text(target.period.key)}\t"
-        for key, f in figures.items():
+        for key, f in built.items():
             value, numerator, denominator, n = f.value, f.numerator, f.denominator, f.n
             yield (
                 f"{head}{text(key)}"

@@ -10,7 +10,7 @@ dict {"key[parameter": "label with {}"} and optionally `ARGUMENT_LABELS`
 from datetime import datetime
 
 from . import environment, governance, participation, safety, team, tickets
-from .base import Figure, Target
+from .base import Figure, Figures, Target
 
 DIMENSIONS = {
     "tickets": tickets,
@@ -23,22 +23,38 @@ DIMENSIONS = {
 
 
 def figures_compute(*, targets: list[Target], as_of: datetime) -> dict[Target, dict[str, Figure]]:
-    """Every registered figure for each (community, period) target as of `as_of`.
+    """Every registered figure for each (community, period) target as of `as_of`:
+    {target: {key: Figure}} (see figures_iterate)."""
+    return dict(figures_iterate(targets=targets, as_of=as_of))
+
+
+def figures_iterate(*, targets: list[Target], as_of: datetime) -> Figures:
+    """Every registered figure of each (community, period) target as of `as_of`, as (target,
+    {key: Figure}) pairs in the order of `targets` (each once). Every query runs when this is
+    called, per dimension, not per target; each target's figures are built as the pairs are
+    read (base.Figures).
 
     A target whose period ends on or before the community's `records_since` gets every figure
     as "no data" (value None, n None, excluded {"before_records_since": 1}); for the ticket
     figures the records may begin earlier (`Community.tickets_since`, set by an import).
-
-    Returns {target: {key: Figure}}; the queries are per dimension, not per target.
     """
-    result: dict[Target, dict[str, Figure]] = {target: {} for target in targets}
-    for module in DIMENSIONS.values():
-        for target, found in module.figures(targets=targets, as_of=as_of).items():
+    targets = list(dict.fromkeys(targets))
+    read = [
+        (module, module.figures(targets=targets, as_of=as_of)) for module in DIMENSIONS.values()
+    ]
+
+    def target_figures(target: Target) -> dict[str, Figure]:
+        result: dict[str, Figure] = {}
+        for module, pairs in read:
+            found_for, found = next(pairs)
+            assert found_for == target  # every dimension follows the order of `targets`
             before = target.before_ticket_records if module is tickets else target.before_records
             if before:
                 found = {key: _before_records(figure) for key, figure in found.items()}
-            result[target].update(found)
-    return result
+            result.update(found)
+        return result
+
+    return ((target, target_figures(target)) for target in targets)
 
 
 def _before_records(figure: Figure) -> Figure:

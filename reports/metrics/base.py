@@ -2,13 +2,18 @@
 
 A dimension function has the signature
 
-    def figures(*, targets: list[Target], as_of: datetime) -> dict[Target, dict[str, Figure]]
+    def figures(*, targets: list[Target], as_of: datetime) -> Figures
 
 and computes all of its figures for many (community, period) targets at once, with a few
-set-based queries (never one per record).
+set-based queries (never one per record). It runs every query when called and returns an
+iterator that builds the figures of each target as it is read, in the order of `targets`: the
+store COPYs the figures of one target while the next are built (reports.services), so a query
+run later would find the connection busy with that COPY. A generator function (`yield`) would
+defer the queries too: the function returns a generator expression over what it has read.
 """
 
 import math
+from collections.abc import Iterator
 from typing import NamedTuple
 
 from community.models import Community
@@ -66,6 +71,9 @@ class Figure(NamedTuple):
             "excluded": self.excluded,
             "unit": self.unit,
         }
+
+
+Figures = Iterator[tuple["Target", dict[str, "Figure"]]]  # see the module's docstring
 
 
 def rate(numerator: int, denominator: int, *, excluded: dict[str, int] | None = None) -> Figure:

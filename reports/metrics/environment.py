@@ -22,7 +22,7 @@ from property_ops.models import (
     ServiceUse,
 )
 
-from .base import Figure, Target, count, mean, rate
+from .base import Figure, Figures, Target, count, mean, rate
 from .records import IN_PERIOD, ON_DAY, quarters, read
 
 LABELS = {
@@ -93,23 +93,24 @@ SECTIONS = [
 ]
 
 
-def figures(*, targets: list[Target], as_of: datetime) -> dict[Target, dict[str, Figure]]:
+def figures(*, targets: list[Target], as_of: datetime) -> Figures:
     """The environment, facilities and services figures of each target as of `as_of`.
 
-    Returns {target: {key: Figure}}: `environment.garbage_on_time_rate`,
+    Returns (target, {key: Figure}) pairs (base.Figures): `environment.garbage_on_time_rate`,
     `environment.green_coverage_rate` (m² ÷ m²), the hygiene figures (score out of 100, counts
     and shares of inspections; the mean also per quarter of a year), `facilities.integrity_rate`
     and the `services.*` figures. One statement.
     """
     found = read(SECTIONS, targets, as_of, quarterly=True)
-    result = {}
-    for target in targets:
+
+    def target_figures(target: Target) -> dict[str, Figure]:
         out = _figures(found[target])
         for quarter in quarters(target):
             key = f"environment.hygiene_score_mean[quarter={quarter.period.key}]"
             out[key] = _hygiene(found[quarter])["environment.hygiene_score_mean"]
-        result[target] = out
-    return result
+        return out
+
+    return ((target, target_figures(target)) for target in targets)
 
 
 _FACILITY_STATUSES = tuple(Facility.Status.values)  # Choices.values builds a list on each call

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from community.models import AgendaTopic, Meeting, Opinion
 from complaints.models import Dispute
 
-from .base import Figure, Target, count, rate
+from .base import Figure, Figures, Target, count, rate
 from .records import IN_PERIOD, quarters, read
 
 LABELS = {
@@ -54,23 +54,24 @@ SECTIONS = [
 ]
 
 
-def figures(*, targets: list[Target], as_of: datetime) -> dict[Target, dict[str, Figure]]:
+def figures(*, targets: list[Target], as_of: datetime) -> Figures:
     """The governance figures of each target as of `as_of`.
 
-    Returns {target: {key: Figure}}: `governance.joint_meetings_count` (and per quarter of a
-    year, `[quarter=2015-Q1]`), `governance.topic_resolution_rate`,
+    Returns (target, {key: Figure}) pairs (base.Figures): `governance.joint_meetings_count`
+    (and per quarter of a year, `[quarter=2015-Q1]`), `governance.topic_resolution_rate`,
     `governance.opinion_adoption_rate` (over opinions decided by as_of) and
     `governance.mediation_success_rate` (agreements ÷ every concluded outcome). One statement.
     """
     found = read(SECTIONS, targets, as_of, quarterly=True)
-    result = {}
-    for target in targets:
+
+    def target_figures(target: Target) -> dict[str, Figure]:
         out = _figures(found[target])
         for quarter in quarters(target):
             key = f"governance.joint_meetings_count[quarter={quarter.period.key}]"
             out[key] = count(found[quarter]["joint_meetings", None][0])
-        result[target] = out
-    return result
+        return out
+
+    return ((target, target_figures(target)) for target in targets)
 
 
 _DISPUTE_OUTCOMES = tuple(Dispute.Outcome.values)  # Choices.values builds a list on each call

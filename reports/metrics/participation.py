@@ -23,7 +23,7 @@ from community.models import (
     VolunteerHours,
 )
 
-from .base import Figure, Target, count, rate
+from .base import Figure, Figures, Target, count, rate
 from .records import IN_PERIOD, ON_DAY, RUNNING, quarters, read
 
 LABELS = {
@@ -130,24 +130,26 @@ def _sections() -> list[str]:
     ]
 
 
-def figures(*, targets: list[Target], as_of: datetime) -> dict[Target, dict[str, Figure]]:
+def figures(*, targets: list[Target], as_of: datetime) -> Figures:
     """The participation, disclosure and survey figures of each target as of `as_of`.
 
-    Returns {target: {key: Figure}}: activities, participations and participants, volunteer
-    hours (unit hours) and volunteers, `disclosure.count` (also `[kind=...]` and, for a year,
-    `[quarter=...]`), `disclosure.channel_coverage_rate` (also per kind),
-    `disclosure.awareness_rate` and `survey.satisfaction_rate` (also `[question=<id>]`).
+    Returns (target, {key: Figure}) pairs (base.Figures): activities, participations and
+    participants, volunteer hours (unit hours) and volunteers, `disclosure.count` (also
+    `[kind=...]` and, for a year, `[quarter=...]`), `disclosure.channel_coverage_rate` (also
+    per kind), `disclosure.awareness_rate` and `survey.satisfaction_rate` (also
+    `[question=<id>]`).
     One statement.
     """
     found = read(_sections(), targets, as_of, quarterly=True)
-    result = {}
-    for target in targets:
+
+    def target_figures(target: Target) -> dict[str, Figure]:
         out = _figures(found[target])
         for quarter in quarters(target):
             key = f"disclosure.count[quarter={quarter.period.key}]"
             out[key] = _disclosures(found[quarter])["disclosure.count"]
-        result[target] = out
-    return result
+        return out
+
+    return ((target, target_figures(target)) for target in targets)
 
 
 def _figures(found: dict) -> dict[str, Figure]:

@@ -16,7 +16,7 @@ from django.utils.translation import pgettext_lazy
 from community.models import Drill, EmergencyPlan, EmergencyPlanRevision, Incident
 from property_ops.models import Hazard, HazardInspection, HazardStep, PatrolVisit
 
-from .base import Figure, Target, count, rate
+from .base import Figure, Figures, Target, count, rate
 from .records import IN_PERIOD, RUNNING, params, percentiles, read, timing
 from .tickets import EPOCH, SKEW_SECONDS, households_at_period_end
 
@@ -108,18 +108,18 @@ def _sections() -> list[str]:
     ]
 
 
-def figures(*, targets: list[Target], as_of: datetime) -> dict[Target, dict[str, Figure]]:
+def figures(*, targets: list[Target], as_of: datetime) -> Figures:
     """The safety and emergency figures of each target as of `as_of`.
 
-    Returns {target: {key: Figure}}: `safety.patrol_completion_rate`, the hazard
-    rectification rates (fire and all), `safety.burglaries_per_1000_households` (households at
-    period end, as for the complaint rate), `emergency.hazard_inspections_count`, drills and
-    participants, `emergency.plan_currency_rate`, incidents and their response time in minutes
-    (median, p90). Two statements: the figures, and the households (tickets.py's).
+    Returns (target, {key: Figure}) pairs (base.Figures): `safety.patrol_completion_rate`, the
+    hazard rectification rates (fire and all), `safety.burglaries_per_1000_households`
+    (households at period end, as for the complaint rate), `emergency.hazard_inspections_count`,
+    drills and participants, `emergency.plan_currency_rate`, incidents and their response time
+    in minutes (median, p90). Two statements: the figures, and the households (tickets.py's).
     """
     found = read(_sections(), targets, as_of)
     households = households_at_period_end(len(targets), params(targets, as_of))
-    return {target: _figures(found[target], households[i]) for i, target in enumerate(targets)}
+    return ((target, _figures(found[target], households[i])) for i, target in enumerate(targets))
 
 
 _INCIDENT_KINDS = tuple(Incident.Kind.values)  # Choices.values builds a list on each call

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from community.models import Membership, Training, TrainingAttendance
 
-from .base import Figure, Target, count, rate
+from .base import Figure, Figures, Target, count, rate
 from .records import ON_DAY, RUNNING, read
 
 LABELS = {
@@ -52,15 +52,15 @@ SECTIONS = [
 ]
 
 
-def figures(*, targets: list[Target], as_of: datetime) -> dict[Target, dict[str, Figure]]:
+def figures(*, targets: list[Target], as_of: datetime) -> Figures:
     """`team.trainings_count` and `team.training_coverage_rate` (distinct active staff who
     attended a training of the period ÷ distinct active staff on the period's last day) of each
     target as of `as_of`. One statement."""
     found = read(SECTIONS, targets, as_of)
-    result = {}
-    for target in targets:
+
+    def target_figures(target: Target) -> dict[str, Figure]:
         trained, others, _ = found[target]["trained", None]
-        result[target] = {
+        return {
             "team.trainings_count": count(found[target]["trainings", None][0]),
             "team.training_coverage_rate": rate(
                 trained,
@@ -68,4 +68,5 @@ def figures(*, targets: list[Target], as_of: datetime) -> dict[Target, dict[str,
                 excluded={"not_active_staff": others},
             ),
         }
-    return result
+
+    return ((target, target_figures(target)) for target in targets)

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tickets.models import Category, Ticket, TicketEvent, TicketKind
 
-from .base import Figure, Target, count, mean, percentile, percentile_cont, rate
+from .base import Figure, Figures, Target, count, mean, percentile, percentile_cont, rate
 
 LABELS = {
     "tickets.count": _("Tickets"),
@@ -345,14 +345,14 @@ def _statement(vendor: str, n_targets: int, n_communities: int) -> str:
     return facts + "\nUNION ALL\n".join(sections)
 
 
-def figures(*, targets: list[Target], as_of: datetime) -> dict[Target, dict[str, Figure]]:
+def figures(*, targets: list[Target], as_of: datetime) -> Figures:
     """Every ticket figure of METRICS.md for each (community, period) target, as of `as_of`.
 
-    Returns {target: {key: Figure}} with the keys of METRICS.md (plus the per-category and
-    per-status keys and the complaint rate's year-over-year change). Per length of period
-    (month, quarter, year): one statement for the targets and the same periods a year earlier
-    (for the change of the complaint rate), one counting households; then one reading the
-    category codes.
+    Returns (target, {key: Figure}) pairs (base.Figures) with the keys of METRICS.md (plus the
+    per-category and per-status keys and the complaint rate's year-over-year change). Per
+    length of period (month, quarter, year): one statement for the targets and the same periods
+    a year earlier (for the change of the complaint rate), one counting households; then one
+    reading the category codes.
     """
     periods = list(dict.fromkeys([*targets, *(_year_before(t) for t in targets)]))
     found: dict[Target, tuple] = {}
@@ -365,8 +365,8 @@ def figures(*, targets: list[Target], as_of: datetime) -> dict[Target, dict[str,
             "id", "code"
         )
     )
-    result = {}
-    for target in targets:
+
+    def target_figures(target: Target) -> dict[str, Figure]:
         sums, by_reason, durations, by_category, households = found[target]
         year_before = _year_before(target)
         before = found[year_before]
@@ -374,7 +374,7 @@ def figures(*, targets: list[Target], as_of: datetime) -> dict[Target, dict[str,
         complaints_before, households_before = (
             (0, 0) if year_before.before_ticket_records else (before[0]["complaints"], before[4])
         )
-        result[target] = _figures(
+        return _figures(
             sums,
             by_reason,
             durations,
@@ -382,7 +382,8 @@ def figures(*, targets: list[Target], as_of: datetime) -> dict[Target, dict[str,
             complaint_rate=_per_100(sums["complaints"], households),
             complaint_rate_before=_per_100(complaints_before, households_before),
         )
-    return result
+
+    return ((target, target_figures(target)) for target in targets)
 
 
 def _compute(periods: list[Target], as_of: datetime) -> dict[Target, tuple]:

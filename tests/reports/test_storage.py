@@ -53,6 +53,9 @@ def test_compute_stores_every_figure_with_its_counts(march):
         2,
         "fraction",
     )
+    # The COPY leaves created_at and updated_at to the table's default: the time of the store.
+    assert row.created_at == row.updated_at
+    assert abs(row.created_at - row.computed_at) < dt.timedelta(seconds=5)
     count = stored(march.community, "2015", "tickets.count")
     assert (count.value, count.excluded) == (2, {"rejected": 1})
     assert MetricValue.objects.filter(community=march.community).count() == len(found)
@@ -74,9 +77,11 @@ def test_compute_is_an_idempotent_upsert(march):
     assert (lift.numerator, lift.denominator, lift.computed_at > first) == (0, 1, True)
     closure = stored(march.community, "2015", "tickets.closure_rate")
     assert (closure.value, closure.computed_at > first) == (pytest.approx(2 / 4), True)
+    assert closure.updated_at > closure.created_at
     # A figure the correction did not change is not written again.
     unchanged = stored(march.community, "2015", "tickets.ineligible_count")
     assert (unchanged.value, unchanged.computed_at) == (1, first)
+    assert unchanged.updated_at == unchanged.created_at
     # Another as_of is another set of rows; the selector reads the newest.
     metrics_compute(community=march.community, period="2015", as_of=at(2015, 3, 2, 3))
     assert MetricValue.objects.count() == 2 * rows - 2  # before the lift ticket was submitted
@@ -223,7 +228,7 @@ def test_a_row_the_table_refuses_raises_djangos_error_and_stores_nothing(march):
     year = Target(march.community, Period.parse("2015"))
     found = {year: {"tickets.count": Figure(value=1, unit="count", n=-1)}}
     with pytest.raises(IntegrityError) as refused, transaction.atomic():
-        _metric_values_store(found, as_of=AS_OF, computed_at=AS_OF)
+        _metric_values_store(iter(found.items()), as_of=AS_OF, computed_at=AS_OF)
     assert "reports_metricvalue_n_check" in str(refused.value)
     assert not MetricValue.objects.exists()
 
@@ -272,3 +277,22 @@ def test_the_store_locks_its_communities_as_a_foreign_key_would(desk):
     community.refresh_from_db()
     assert community.name == "renamed"
     assert MetricValue.objects.filter(community=community, period="2015").count() > 20
+
+
+def test_every_query_runs_before_the_figures_are_read(
+    march, django_assert_num_queries, django_assert_max_num_queries
+):
+    """The store COPYs each target's figures while the next are built (reports.metrics.base,
+    Figures): once figures_iterate returns, reading the figures must not query, since the
+    connection is then busy with the COPY. A dimension written as a generator function would
+    run its queries as the figures are read, and fail here."""
+    from reports.metrics import figures_iterate
+
+    targets = [Target(march.community, Period.parse(p)) for p in ("2015", "2015-03", "2015-Q1")]
+    with django_assert_max_num_queries(30):
+        figures = figures_iterate(targets=targets, as_of=AS_OF)
+    with django_assert_num_queries(0):
+        found = dict(figures)
+    assert list(found) == targets
+    assert found[targets[1]]["tickets.count"].value == 2
+    assert found[targets[0]]["governance.joint_meetings_count[quarter=2015-Q1]"].value == 0
