@@ -321,6 +321,7 @@ class StreetTable:
     columns: list[tuple[str, str]]  # (key, label)
     rows: list[StreetRow]
     sort: str  # "name" or a key, "-" in front when reversed
+    order: str  # how the sorted column's values run down the table: "ascending", "descending"
     rank_key: str
     min_n: int
     as_of: tuple[dt.datetime, dt.datetime] | None
@@ -400,8 +401,11 @@ def street_table(
         for community in communities
         for v in list(found.get((community.pk, period.key), {}).values())[:1]
     ]
+    # Best first is descending for most figures, ascending for durations and complaint rates.
+    ascending = (by not in keys or units[by] in LOWER_IS_BETTER) != reverse_order
     return StreetTable(
         office=office,
+        order="ascending" if ascending else "descending",
         period=period,
         columns=[(key, metric_label(key)) for key in keys],
         rows=rows,

@@ -23,11 +23,19 @@ class MetricValue(TenantModel):
     # No index of its own: the primary key's leading column serves every lookup by it. No
     # foreign-key constraint in the database either: its trigger checked each of a run's
     # 369,600 rows at commit (2.3 s of a 18.5 s job, bench/metrics.py). The table's one writer,
-    # reports.services._metric_values_store, makes the same check once per community: it locks
+    # reports.services.metrics_compute_many, makes the same check once per community: it locks
     # the community rows FOR KEY SHARE, as the trigger would, and refuses an id that is not
-    # there. Deleting a community still deletes its values (on_delete, in Django).
+    # there. A trigger on the community table (migration 0009) does the rest of a foreign key's
+    # work, after the community row is gone or while it is locked: deleting a community deletes
+    # its values, rows a run committed meanwhile included, and changing its id is refused. So
+    # Django leaves them to it (DO_NOTHING): deleting them first would lock rows a run may be
+    # about to replace, and the two would wait for each other.
     community = models.ForeignKey(
-        Community, on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False
+        Community,
+        on_delete=models.DO_NOTHING,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
     )
     period = models.CharField(pgettext_lazy("reporting period", "Period"), max_length=7)
     key = models.CharField(_("Metric"), max_length=160)

@@ -327,7 +327,7 @@ class StreetView(LoginRequiredMixin, TemplateView):
                     short,
                     label,
                     link(key),
-                    "asc" if sort == key else "desc" if sort == f"-{key}" else "",
+                    sort.lstrip("-") == key,
                 )
                 for key, short, label in headers
             ],

@@ -39,6 +39,9 @@ def figures_iterate(*, targets: list[Target], as_of: datetime) -> Figures:
     figures the records may begin earlier (`Community.tickets_since`, set by an import).
     """
     targets = list(dict.fromkeys(targets))
+    # Read now: a community loaded with these fields deferred would query while the figures
+    # are read.
+    before = {target: (target.before_records, target.before_ticket_records) for target in targets}
     read = [
         (module, module.figures(targets=targets, as_of=as_of)) for module in DIMENSIONS.values()
     ]
@@ -48,8 +51,7 @@ def figures_iterate(*, targets: list[Target], as_of: datetime) -> Figures:
         for module, pairs in read:
             found_for, found = next(pairs)
             assert found_for == target  # every dimension follows the order of `targets`
-            before = target.before_ticket_records if module is tickets else target.before_records
-            if before:
+            if before[target][module is tickets]:
                 found = {key: _before_records(figure) for key, figure in found.items()}
             result.update(found)
         return result

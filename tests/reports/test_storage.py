@@ -286,9 +286,12 @@ def test_every_query_runs_before_the_figures_are_read(
     Figures): once figures_iterate returns, reading the figures must not query, since the
     connection is then busy with the COPY. A dimension written as a generator function would
     run its queries as the figures are read, and fail here."""
+    from community.models import Community
     from reports.metrics import figures_iterate
 
-    targets = [Target(march.community, Period.parse(p)) for p in ("2015", "2015-03", "2015-Q1")]
+    # A community loaded without the fields the figures read (records_since, ...) too.
+    community = Community.objects.only("id", "timezone").get(pk=march.community.pk)
+    targets = [Target(community, Period.parse(p)) for p in ("2015", "2015-03", "2015-Q1")]
     with django_assert_max_num_queries(30):
         figures = figures_iterate(targets=targets, as_of=AS_OF)
     with django_assert_num_queries(0):
@@ -296,3 +299,105 @@ def test_every_query_runs_before_the_figures_are_read(
     assert list(found) == targets
     assert found[targets[1]]["tickets.count"].value == 2
     assert found[targets[0]]["governance.joint_meetings_count[quarter=2015-Q1]"].value == 0
+
+
+def test_no_targets_store_nothing(desk):
+    assert metrics_compute_many(targets=[], as_of=AS_OF) == {}
+    assert not MetricValue.objects.exists()
+
+
+def test_a_failure_while_figures_are_built_is_raised_as_itself_and_stores_nothing(
+    march, monkeypatch
+):
+    """The figures of each target are built as the COPY reads them. An error there is raised
+    as itself (not as the failed COPY), also when the COPY met rows of the same as_of and would
+    go on to its upsert: the retry must not store the targets built before the error."""
+    from reports.metrics import governance
+
+    months = [Target(march.community, Period.parse(f"2015-{m:02d}")) for m in (1, 2, 3)]
+    metrics_compute_many(targets=months[:1], as_of=AS_OF)  # the as_of is stored: a retry
+    stored_before = MetricValue.objects.count()
+    build = governance._figures
+
+    def fails_on_march(found):
+        if fails_on_march.calls == 2:
+            raise ZeroDivisionError("planted")
+        fails_on_march.calls += 1
+        return build(found)
+
+    fails_on_march.calls = 0
+    monkeypatch.setattr(governance, "_figures", fails_on_march)
+    for as_of in (AS_OF, AS_OF + H):  # the upsert's path, then the plain COPY's
+        fails_on_march.calls = 0
+        with pytest.raises(ZeroDivisionError, match="planted"):
+            metrics_compute_many(targets=months, as_of=as_of)
+        assert MetricValue.objects.count() == stored_before
+
+
+def _in_thread(function):
+    """Run `function` on a connection of its own; returns (thread, errors)."""
+    import threading
+
+    from django.db import connection
+
+    errors = []
+
+    def run():
+        try:
+            function()
+        except Exception as exc:  # reported to the test
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    return thread, errors
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("retry", [False, True])
+def test_a_community_deleted_during_a_run_takes_the_runs_values_with_it(desk, retry):
+    """The delete (of a community without tickets: those protect it) waits for the run's lock;
+    once the run commits, the trigger on the community table deletes every value of the
+    community, those the run stored included (no orphans), and the two never wait for each
+    other, also when the run rewrites a stored as_of (a retry)."""
+    import time
+
+    from django.db import transaction
+
+    from community.models import Community
+
+    community = desk.community
+    if retry:
+        metrics_compute(community=community, period="2015", as_of=AS_OF)
+    with transaction.atomic():
+        metrics_compute(community=community, period="2015-03", as_of=AS_OF)
+        thread, errors = _in_thread(lambda: Community.objects.get(pk=community.pk).delete())
+        time.sleep(0.5)  # the delete is waiting for this transaction's lock
+        assert (thread.is_alive(), errors) == (True, [])
+        metrics_compute(community=community, period="2015", as_of=AS_OF)
+        assert MetricValue.objects.filter(community_id=community.pk).count() > 40
+    thread.join(timeout=30)
+    assert (thread.is_alive(), errors) == (False, [])
+    assert not Community.objects.filter(pk=community.pk).exists()
+    assert not MetricValue.objects.filter(community_id=community.pk).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_community_with_values_cannot_change_its_id(march):
+    """As the foreign key refused it, the trigger refuses a new id while values refer to the
+    old one; without values the id may change."""
+    from django.db import IntegrityError, connection
+
+    from community.models import Community
+
+    metrics_compute(community=march.community, period="2015", as_of=AS_OF)
+    rekey = "UPDATE community_community SET id = id + 1000000 WHERE id = %s"
+    with pytest.raises(IntegrityError, match="has metric values"), connection.cursor() as c:
+        c.execute(rekey, [march.community.pk])
+    assert Community.objects.filter(pk=march.community.pk).exists()
+    other = factories.CommunityFactory()
+    with connection.cursor() as c:
+        c.execute(rekey, [other.pk])
+    assert Community.objects.filter(pk=other.pk + 1_000_000).exists()

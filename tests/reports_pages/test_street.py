@@ -73,23 +73,38 @@ def test_only_the_officers_communities_and_no_rank_below_the_minimum(officer, pa
 
 
 @pytest.mark.parametrize(
-    ("sort", "order", "ranks"),
+    ("sort", "order", "ranks", "aria"),
     [
-        ("-tickets.closure_rate", ["b", "a", "c"], ["2", "1", "—"]),
-        ("name", ["a", "b", "c"], ["1", "2", "—"]),
-        ("-name", ["c", "b", "a"], ["—", "2", "1"]),
-        ("tickets.count", ["a", "b", "c"], ["1", "2", "—"]),
+        ("-tickets.closure_rate", ["b", "a", "c"], ["2", "1", "—"], "tickets.closure_rate asc"),
+        ("name", ["a", "b", "c"], ["1", "2", "—"], "name asc"),
+        ("-name", ["c", "b", "a"], ["—", "2", "1"], "name desc"),
+        ("tickets.count", ["a", "b", "c"], ["1", "2", "—"], "tickets.count desc"),
         # Lower is better for durations: b (30 min) before a (60 min); c (10 min) unranked.
-        ("tickets.response_minutes.median", ["b", "a", "c"], ["1", "2", "—"]),
-        ("-tickets.response_minutes.median", ["a", "b", "c"], ["2", "1", "—"]),
-        ("nonsense", ["a", "b", "c"], ["1", "2", "—"]),
+        (
+            "tickets.response_minutes.median",
+            ["b", "a", "c"],
+            ["1", "2", "—"],
+            "tickets.response_minutes.median asc",
+        ),
+        (
+            "-tickets.response_minutes.median",
+            ["a", "b", "c"],
+            ["2", "1", "—"],
+            "tickets.response_minutes.median desc",
+        ),
+        ("nonsense", ["a", "b", "c"], ["1", "2", "—"], "tickets.closure_rate desc"),
     ],
 )
-def test_sorting_keeps_unranked_rows_last(officer, page_as, sort, order, ranks):
+def test_sorting_keeps_unranked_rows_last(officer, page_as, sort, order, ranks, aria):
+    """Best first is each figure's own direction; aria-sort says how the values run (80 % then
+    50 % is descending, 30 min then 60 min ascending)."""
     page = page_as(officer).get("/street/", {"period": "2015", "sort": sort}).content.decode()
     found = table(page)
     assert [slug[0] for slug, _rank, _cell in found] == order
     assert [rank for _slug, rank, _cell in found] == ranks
+    column, direction = aria.split()
+    marked = re.findall(r'aria-sort="(\w+)"><a [^>]*data-sort="([\w.]+)"', page)
+    assert marked == [({"asc": "ascending", "desc": "descending"}[direction], column)]
 
 
 def test_who_may_open_it(world, officer, page_as):

@@ -122,4 +122,26 @@ def test_render_annual_review_command_writes_the_pdf_and_prints_its_sha256(
     )
     printed = capsys.readouterr().out
     assert f"SHA-256 {hashlib.sha256(output.read_bytes()).hexdigest()}" in printed
-    assert "figures computed" in printed and " s (" in printed
+    assert "计算指标" in printed and " 秒（" in printed
+
+
+def test_render_annual_review_command_in_english_writes_no_chinese_label(
+    review_world, tmp_path, capsys
+):
+    """--language en: the figures' labels, units and dimension titles are English too, not only
+    the PDF's own headings (the data used to be built in the default language)."""
+    from .test_pdf import pdf_text
+
+    output = tmp_path / "review.pdf"
+    call_command(
+        "render_annual_review",
+        community=review_world.a.community.slug,
+        year=YEAR,
+        output=str(output),
+        language="en",
+    )
+    text = pdf_text(output.read_bytes())
+    assert "Service quality" in text and "Closure rate" in text
+    for chinese in ("办结率", "服务质量", "分钟", "暂无数据", "一月"):
+        assert chinese not in text
+    assert "计算指标" in capsys.readouterr().out  # the console keeps the site's language

@@ -7,6 +7,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.http import Http404
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from community.models import Community
@@ -42,11 +43,24 @@ class Command(BaseCommand):
             raise CommandError(_("year: %s is outside 2000 to this year") % year) from error
         computed = review_figures_ensure(community=found, year=year)
         figures_done = time.monotonic()
-        body = review_pdf(review_data(community=found, year=year, review=review), language=language)
+        with translation.override(language):  # the labels the data carries too, not only the PDF's
+            data = review_data(community=found, year=year, review=review)
+            body = review_pdf(data, language=language)
         Path(output).write_bytes(body)
         finished = time.monotonic()
+        figures = _("figures computed") if computed else _("figures stored")
         self.stdout.write(
-            f"{output}: {len(body):,} bytes, {finished - started:.2f} s "
-            f"(figures {'computed' if computed else 'stored'} {figures_done - started:.2f} s, "
-            f"PDF {finished - figures_done:.2f} s)\nSHA-256 {hashlib.sha256(body).hexdigest()}"
+            _(
+                "%(output)s: %(size)s bytes, %(total).2f s (%(figures)s %(figures_s).2f s, "
+                "PDF %(pdf_s).2f s)"
+            )
+            % {
+                "output": output,
+                "size": f"{len(body):,}",
+                "total": finished - started,
+                "figures": figures,
+                "figures_s": figures_done - started,
+                "pdf_s": finished - figures_done,
+            }
+            + f"\nSHA-256 {hashlib.sha256(body).hexdigest()}"
         )
