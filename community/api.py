@@ -85,7 +85,7 @@ class MatrixPermission(drf_permissions.BasePermission):
         if not request.user or not request.user.is_authenticated:
             return False
         view.tenancy = request.tenancy = tenancy_resolve(
-            user=request.user, slug=view.kwargs["slug"]
+            user=request.user, slug=view.kwargs["slug"], request=request
         )
         view.community = view.tenancy.community
         action = getattr(view, "matrix_action", None) or method_action(request.method)

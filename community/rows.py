@@ -36,16 +36,19 @@ def _converters(model: type[Model], vendor: str) -> tuple[list[str], list[tuple[
 def instances(model: type[Model], sql: str, params: list) -> list[tuple[Model, tuple]]:
     """[(instance of `model`, the row's further columns)] of the rows of `sql`, whose first
     columns are `columns(model, ...)`. Raises what the database raises for a bad statement."""
-    attnames, conversions = _converters(model, connection.vendor)
-    width = len(attnames)
+    width = len(model._meta.concrete_fields)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
-    found = []
-    for row in rows:
-        values = list(row[:width])
-        for i, converters in conversions:
-            for convert, column in converters:
-                values[i] = convert(values[i], column, connection)
-        found.append((model.from_db(connection.alias, attnames, values), row[width:]))
-    return found
+    return [(instance(model, row[:width]), row[width:]) for row in rows]
+
+
+def instance(model: type[Model], values) -> Model:
+    """The instance of `model` whose columns, as `columns(model, ...)` lists them, read
+    `values` (a slice of a row)."""
+    attnames, conversions = _converters(model, connection.vendor)
+    values = list(values)
+    for i, converters in conversions:
+        for convert, column in converters:
+            values[i] = convert(values[i], column, connection)
+    return model.from_db(connection.alias, attnames, values)

@@ -26,8 +26,9 @@ class Tenancy:
         return permissions.allowed(self.roles, resource, action)
 
 
-def tenancy_resolve(*, user: User, slug: str) -> Tenancy:
-    """The community `slug` with the roles `user` holds there, in one query.
+def tenancy_resolve(*, user: User, slug: str, request=None) -> Tenancy:
+    """The community `slug` with the roles `user` holds there, in one query, or none when
+    `request` carries them for this user and slug (tenancy_known: an API token's look-up).
 
     Raises Http404 when the community does not exist or the user holds no active membership in it.
 
@@ -37,10 +38,25 @@ def tenancy_resolve(*, user: User, slug: str) -> Tenancy:
     """
     if not user.is_authenticated:
         raise Http404
-    rows = instances(Community, _memberships_sql(), [user.pk, slug])
-    if not rows:
+    known = getattr(request, _KNOWN, None)
+    if known is not None and known[:2] == (user.pk, slug):
+        tenancy = known[2]
+    else:
+        rows = instances(Community, _memberships_sql(), [user.pk, slug])
+        tenancy = Tenancy(rows[0][0], frozenset(r for _, (r,) in rows)) if rows else None
+    if tenancy is None:
         raise Http404
-    return Tenancy(community=rows[0][0], roles=frozenset(role for _, (role,) in rows))
+    return tenancy
+
+
+_KNOWN = "_gongzhi_tenancy"  # (user id, slug, Tenancy or None) on a request
+
+
+def tenancy_known(request, *, user: User, slug: str, tenancy: Tenancy | None) -> None:
+    """Let tenancy_resolve take `tenancy` (None: no active membership) of `user` in the
+    community `slug` from `request` instead of querying: read with the API token, in the same
+    statement as the token's user (community.authentication)."""
+    setattr(request, _KNOWN, (user.pk, slug, tenancy))
 
 
 @cache

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 import pytest
 from django.conf import settings
 from django.utils import translation
+from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from community.models import Community, Membership, User
@@ -67,12 +68,15 @@ def world(db) -> World:
 
 @pytest.fixture
 def api_as():
-    """api_as(user) -> an APIClient authenticated as `user` (None: anonymous)."""
+    """api_as(user) -> an APIClient authenticated as `user` with an API token, as a client
+    of the API is (None: anonymous). The token's look-up also reads the user's roles in the
+    URL's community (community.authentication), so every API test goes through it."""
 
     def make(user: User | None) -> APIClient:
         client = APIClient()
         if user is not None:
-            client.force_authenticate(user)
+            token, _ = Token.objects.get_or_create(user=user)
+            client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
         return client
 
     return make
