@@ -24,13 +24,15 @@ class TokenAuthentication(authentication.TokenAuthentication):
     one round trip for the token and the tenancy instead of two, as a hand-written view
     would (bench/views.py)."""
 
+    request = None  # set by authenticate; None when authenticate_credentials is called alone
+
     def authenticate(self, request):
         self.request = request  # an authenticator serves one request (DRF makes one per request)
         return super().authenticate(request)
 
     def authenticate_credentials(self, key):
-        request = getattr(self, "request", None)
-        slug = ((request and request.parser_context) or {}).get("kwargs", {}).get("slug")
+        request = self.request
+        slug = request.parser_context.get("kwargs", {}).get("slug") if request else None
         # A NUL cannot be in a key, nor be sent to PostgreSQL (it answered 500).
         if "\x00" in key:
             found = []

@@ -46,14 +46,15 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        # Django drops the foreign-key constraint (and adds it back when reversed).
+        # Django drops the foreign-key constraint (and adds it back when reversed); the values
+        # of a deleted community go with it by the trigger of 0009.
         migrations.AlterField(
             model_name="metricvalue",
             name="community",
             field=models.ForeignKey(
                 db_constraint=False,
                 db_index=False,
-                on_delete=django.db.models.deletion.CASCADE,
+                on_delete=django.db.models.deletion.DO_NOTHING,
                 related_name="+",
                 to="community.community",
             ),

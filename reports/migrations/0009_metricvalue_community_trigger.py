@@ -4,8 +4,7 @@ community deletes its metric values, those a metrics run committed while the del
 the run's lock included; changing a community's id while values refer to it is refused, as
 the foreign key refused it."""
 
-import django.db.models.deletion
-from django.db import migrations, models
+from django.db import migrations
 
 POSTGRESQL = """
 CREATE FUNCTION reports_metricvalue_community_changed() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -58,22 +57,8 @@ def backward(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [
-        ("community", "0007_community_tickets_since"),
-        ("reports", "0008_metricvalue_instants_by_default"),
-    ]
+    dependencies = [("reports", "0008_metricvalue_instants_by_default")]
 
     operations = [
-        migrations.AlterField(
-            model_name="metricvalue",
-            name="community",
-            field=models.ForeignKey(
-                db_constraint=False,
-                db_index=False,
-                on_delete=django.db.models.deletion.DO_NOTHING,
-                related_name="+",
-                to="community.community",
-            ),
-        ),
         migrations.RunPython(forward, backward),
     ]

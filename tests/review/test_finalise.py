@@ -110,18 +110,25 @@ def test_render_job_stores_a_draft_and_a_second_request_while_running_is_refused
     assert not AnnualReviewVersion.objects.filter(community=a.community).exists()
 
 
-def test_render_annual_review_command_writes_the_pdf_and_prints_its_sha256(
-    review_world, tmp_path, capsys
-):
+def render(review_world, tmp_path, **options) -> bytes:
+    """The PDF render_annual_review writes for community a's review of YEAR."""
     output = tmp_path / "review.pdf"
     call_command(
         "render_annual_review",
         community=review_world.a.community.slug,
         year=YEAR,
         output=str(output),
+        **options,
     )
+    return output.read_bytes()
+
+
+def test_render_annual_review_command_writes_the_pdf_and_prints_its_sha256(
+    review_world, tmp_path, capsys
+):
+    body = render(review_world, tmp_path)
     printed = capsys.readouterr().out
-    assert f"SHA-256 {hashlib.sha256(output.read_bytes()).hexdigest()}" in printed
+    assert f"SHA-256 {hashlib.sha256(body).hexdigest()}" in printed
     assert "计算指标" in printed and " 秒（" in printed
 
 
@@ -132,15 +139,7 @@ def test_render_annual_review_command_in_english_writes_no_chinese_label(
     the PDF's own headings (the data used to be built in the default language)."""
     from .test_pdf import pdf_text
 
-    output = tmp_path / "review.pdf"
-    call_command(
-        "render_annual_review",
-        community=review_world.a.community.slug,
-        year=YEAR,
-        output=str(output),
-        language="en",
-    )
-    text = pdf_text(output.read_bytes())
+    text = pdf_text(render(review_world, tmp_path, language="en"))
     assert "Service quality" in text and "Closure rate" in text
     for chinese in ("办结率", "服务质量", "分钟", "暂无数据", "一月"):
         assert chinese not in text
